@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "gotrace",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "GoTrace", targets: ["GoTrace"]),
+        .executable(name: "gotrace", targets: ["gotrace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The parsing library: bytes in, Go's ordered event stream out. No package dependencies.
+        .target(
+            name: "GoTrace",
+            swiftSettings: strict
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "gotrace",
+            dependencies: [
+                "GoTrace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GoTraceTests",
+            dependencies: ["GoTrace"],
+            swiftSettings: strict
+        ),
+    ]
+)

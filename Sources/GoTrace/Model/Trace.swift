@@ -1,0 +1,109 @@
+/// A whole trace, loaded: every valid event in a compact indexable store, plus what reading
+/// learned about it.
+///
+/// Loading follows `go tool trace`'s policy: when the trace breaks (a truncated or corrupt last
+/// generation), everything up to the last complete generation (the last Sync event) is kept and
+/// the error and the number of bytes lost are recorded instead of failing.
+public final class Trace: @unchecked Sendable {
+    public let version: TraceVersion
+    public let tables: TraceTables
+    public let events: EventStore
+    /// The error that ended reading early, if any.
+    public let error: TraceError?
+    /// File size and the bytes that produced the kept events.
+    public let fileBytes: Int
+    public let validBytes: Int
+    public let generations: Int
+
+    init(version: TraceVersion, tables: TraceTables, events: EventStore, error: TraceError?,
+         fileBytes: Int, validBytes: Int, generations: Int) {
+        self.version = version
+        self.tables = tables
+        self.events = events
+        self.error = error
+        self.fileBytes = fileBytes
+        self.validBytes = validBytes
+        self.generations = generations
+    }
+
+    /// Loads the trace at `path`. Throws only when nothing useful could be read.
+    /// `progress` is called now and then with the bytes read so far.
+    public static func load(path: String, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> Trace {
+        try load(bytes: TraceBytes(path: path), progress: progress)
+    }
+
+    public static func load(bytes: TraceBytes, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> Trace {
+        let reader = try TraceReader(bytes: bytes)
+        var store = EventStore()
+        var validEvents = 0
+        var validBytes = 0
+        var validGenerations = 0
+        var failure: TraceError?
+        var lastReport = 0
+        // Events past the last Sync are kept only until we know whether the generation completes.
+        while true {
+            let ev: Event?
+            do {
+                ev = try reader.next()
+            } catch {
+                failure = error
+                break
+            }
+            guard let ev else {
+                validEvents = store.count
+                validBytes = bytes.count
+                validGenerations = reader.generationsRead
+                break
+            }
+            store.append(ev)
+            if ev.type == Wire.syncEvent {
+                validEvents = store.count
+                validBytes = reader.bytesRead
+                validGenerations = reader.generationsRead
+            }
+            if let progress, reader.bytesRead - lastReport >= 16 << 20 {
+                lastReport = reader.bytesRead
+                progress(reader.bytesRead, bytes.count)
+            }
+        }
+        if validEvents == 0 {
+            throw TraceError("failed to parse any useful part of the trace: \(failure?.message ?? "no events")")
+        }
+        if validEvents < store.count {
+            // Drop the events of the broken generation: re-store the valid prefix.
+            var trimmed = EventStore()
+            var c = store.cursor()
+            for _ in 0..<validEvents {
+                if let e = c.next() { trimmed.append(e) }
+            }
+            store = trimmed
+        }
+        store.seal()
+        return Trace(version: reader.version, tables: reader.tables, events: store, error: failure,
+                     fileBytes: bytes.count, validBytes: failure == nil ? bytes.count : validBytes,
+                     generations: validGenerations)
+    }
+
+    /// `go tool trace`'s message for a partly lost trace, or nil.
+    public var lossMessage: String? {
+        guard error != nil else { return nil }
+        let lost = fileBytes - validBytes
+        let pct = fileBytes > 0 ? Double(lost) / Double(fileBytes) * 100 : 0
+        return "Lost \(WireDump.format2(pct))% of the latest trace data due to error (\(Trace.byteCount(lost)) of \(Trace.byteCount(fileBytes)))"
+    }
+
+    /// Go's `byteCount` formatting (B, KiB, MiB, GiB with one decimal).
+    public static func byteCount(_ b: Int) -> String {
+        switch b {
+        case ..<(1 << 10): return "\(b) B"
+        case ..<(1 << 20): return oneDecimal(Double(b) / 1024) + " KiB"
+        case ..<(1 << 30): return oneDecimal(Double(b) / 1048576) + " MiB"
+        default: return oneDecimal(Double(b) / 1073741824) + " GiB"
+        }
+    }
+
+    static func oneDecimal(_ x: Double) -> String {
+        let r = (x * 10).rounded(.toNearestOrEven)
+        return "\(Int64(r) / 10).\(Int64(r) % 10)"
+    }
+}

@@ -1,0 +1,74 @@
+/// Reads a trace of any version as Go's ordered event stream, one event at a time.
+///
+/// Memory stays bounded by one generation (v2); v1 traces (Go ≤ 1.21) have no generations and
+/// are parsed whole before the first event, as Go does. Events refer to strings and stacks in
+/// `tables`, which grows as generations are read.
+///
+/// ```swift
+/// let reader = try TraceReader(path: "trace.out")
+/// while let ev = try reader.next() { ... }
+/// ```
+public final class TraceReader {
+    public let bytes: TraceBytes
+    public let version: TraceVersion
+    public let tables = TraceTables()
+    private var v2: V2Reader?
+    private var v1 = V1State()
+
+    /// Converted events of a v1 trace and where the stream is in them.
+    private struct V1State {
+        var events: [Event] = []
+        var index = 0
+        var trailingError: TraceError?
+        var syncs = 0
+        var lastTs: Int64 = 0
+        var done = false
+    }
+
+    public convenience init(path: String) throws(TraceError) {
+        try self.init(bytes: TraceBytes(path: path))
+    }
+
+    public init(bytes: TraceBytes) throws(TraceError) {
+        self.bytes = bytes
+        version = try TraceVersion.read(bytes.buffer)
+        if version.isV2 {
+            v2 = V2Reader(buffer: bytes.buffer, minor: version.minor, tables: tables)
+        } else {
+            let r = try V1Trace.convert(buffer: bytes.buffer, minor: version.minor, tables: tables)
+            v1 = V1State(events: r.events, trailingError: r.error, lastTs: r.lastTs)
+        }
+    }
+
+    /// The next event in Go's order; nil after the last one. Throws once the trace turns out to be
+    /// broken (and again on every later call).
+    @inline(__always)
+    public func next() throws(TraceError) -> Event? {
+        if v2 != nil { return try v2?.next() }
+        return try nextV1()
+    }
+
+    private func nextV1() throws(TraceError) -> Event? {
+        if v1.done { return nil }
+        if v1.syncs == 0, let first = v1.events.first {
+            v1.syncs = 1
+            return Event(type: Wire.syncEvent, time: first.time - 1, goroutine: noID, proc: noID, thread: noID, a0: 1)
+        }
+        if v1.index < v1.events.count {
+            v1.index += 1
+            return v1.events[v1.index - 1]
+        }
+        if let e = v1.trailingError { throw e }
+        v1.done = true
+        v1.syncs += 1
+        // Release the converted events: a streaming caller has them all by now.
+        v1.events = []
+        return Event(type: Wire.syncEvent, time: v1.lastTs + 1, goroutine: noID, proc: noID, thread: noID, a0: UInt64(v1.syncs))
+    }
+
+    /// File bytes consumed by complete reads so far (v2: up to the last generation read).
+    public var bytesRead: Int { v2?.bytesRead ?? bytes.count }
+
+    /// Number of generations read so far (v1 traces are one generation).
+    public var generationsRead: Int { v2?.generations ?? 1 }
+}

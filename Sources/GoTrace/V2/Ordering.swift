@@ -1,0 +1,650 @@
+/// A decoded wire event before ordering. String and stack arguments are already global IDs;
+/// `badMask` bit i marks argument i as an ID the generation does not define (it then keeps the
+/// file's own ID, for the error Go reports when the event is returned).
+struct RawEvent {
+    var type: UInt8 = 0
+    var badMask: UInt8 = 0
+    var time: Int64 = 0
+    var a0: UInt64 = 0
+    var a1: UInt64 = 0
+    var a2: UInt64 = 0
+    var a3: UInt64 = 0
+
+    @inline(__always) func arg(_ i: Int) -> UInt64 {
+        switch i {
+        case 0: return a0
+        case 1: return a1
+        case 2: return a2
+        default: return a3
+        }
+    }
+
+    @inline(__always) mutating func setArg(_ i: Int, _ v: UInt64) {
+        switch i {
+        case 0: a0 = v
+        case 1: a1 = v
+        case 2: a2 = v
+        default: a3 = v
+        }
+    }
+
+    @inline(__always)
+    func event(_ g: Int64, _ p: Int64, _ m: Int64) -> Event {
+        Event(type: type, time: time, goroutine: g, proc: p, thread: m, a0: a0, a1: a1, a2: a2, a3: a3)
+    }
+}
+
+/// Go's per-resource sequence counter: (generation, n).
+struct Seq: Equatable {
+    var gen: UInt64
+    var n: UInt64
+    @inline(__always) func succeeds(_ b: Seq) -> Bool { gen == b.gen && n == b.n &+ 1 }
+    var text: String { "\(n) (gen=\(gen))" }
+}
+
+/// A range in flight on a goroutine or proc: start-event type and (for STW) the kind string.
+struct RangeKey: Equatable {
+    var type: UInt8
+    var desc: UInt64
+}
+
+struct GState {
+    var status: UInt8
+    var seq: Seq
+    var regions: [(task: UInt64, name: UInt32)] = []
+    var inFlight: [RangeKey] = []
+}
+
+struct PState {
+    var status: UInt8
+    var seq: Seq
+    var inFlight: [RangeKey] = []
+}
+
+struct MState {
+    var g: Int64
+    var p: Int64
+}
+
+/// Wire goroutine statuses.
+enum GoWire {
+    static let bad: UInt8 = 0, runnable: UInt8 = 1, running: UInt8 = 2, syscall: UInt8 = 3, waiting: UInt8 = 4
+    static func name(_ s: UInt8) -> String {
+        switch s {
+        case runnable: return "Runnable"
+        case running: return "Running"
+        case syscall: return "Syscall"
+        case waiting: return "Waiting"
+        default: return "Bad"
+        }
+    }
+}
+
+/// Wire proc statuses.
+enum ProcWire {
+    static let bad: UInt8 = 0, running: UInt8 = 1, idle: UInt8 = 2, syscall: UInt8 = 3, syscallAbandoned: UInt8 = 4
+    static func name(_ s: UInt8) -> String {
+        switch s {
+        case running: return "Running"
+        case idle: return "Idle"
+        case syscall: return "Syscall"
+        case syscallAbandoned: return "SyscallAbandoned"
+        default: return "Bad"
+        }
+    }
+}
+
+/// Go's `ordering`: emulates the scheduler to decide which M's next event may happen now, checks
+/// that it is valid, and emits the resulting API events.
+///
+/// Each `advance` returns false when the event is not ready yet (another M must move first) and
+/// throws when the trace is inconsistent. The state lives across generations.
+struct Ordering {
+    var gStates: [Int64: GState] = [:]
+    var pStates: [Int64: PState] = [:]
+    var mStates: [Int64: MState] = [:]
+    var activeTasks: [UInt64: (name: UInt32, parent: UInt64)] = [:]
+    var gcSeq: UInt64 = 0
+    /// 0 undetermined, 1 not running, 2 running.
+    var gcState: UInt8 = 0
+    var initialGen: UInt64 = 0
+    /// Events ready to return, with the bad-ID mask of the wire event they came from.
+    var queue: [(event: Event, bad: UInt8)] = []
+    var queueHead = 0
+
+    @inline(__always) mutating func push(_ e: Event, bad: UInt8 = 0) { queue.append((e, bad)) }
+
+    @inline(__always) mutating func pop() -> (event: Event, bad: UInt8)? {
+        guard queueHead < queue.count else { return nil }
+        let e = queue[queueHead]
+        queueHead += 1
+        if queueHead == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueHead = 0
+        }
+        return e
+    }
+
+    var queueIsEmpty: Bool { queueHead >= queue.count }
+
+    static func name(_ t: UInt8) -> String { Wire.specs[Int(t)].name }
+
+    enum Req { case must, may, mustNot }
+
+    @inline(__always)
+    static func validate(_ g: Int64, _ p: Int64, _ m: Int64, m mr: Req, p pr: Req, g gr: Req) throws(TraceError) {
+        if mr == .must && m == noID { throw TraceError("expected a thread but didn't have one") }
+        if mr == .mustNot && m != noID { throw TraceError("expected no thread but had one") }
+        if pr == .must && p == noID { throw TraceError("expected a proc but didn't have one") }
+        if pr == .mustNot && p != noID { throw TraceError("expected no proc but had one") }
+        if gr == .must && g == noID { throw TraceError("expected a goroutine but didn't have one") }
+        if gr == .mustNot && g != noID { throw TraceError("expected no goroutine but had one") }
+    }
+
+    @inline(__always)
+    static func userGo(_ g: Int64, _ p: Int64, _ m: Int64) throws(TraceError) {
+        try validate(g, p, m, m: .must, p: .must, g: .must)
+    }
+
+    static func rangeKey(_ type: UInt8, _ desc: UInt64) -> RangeKey {
+        let s = Wire.specs[Int(type)].startEvent
+        return RangeKey(type: s != 0 ? s : type, desc: desc)
+    }
+
+    static func beginRange(_ inFlight: inout [RangeKey], _ k: RangeKey) throws(TraceError) {
+        if inFlight.contains(k) {
+            throw TraceError("discovered event already in-flight for when starting event \(name(k.type))")
+        }
+        inFlight.append(k)
+    }
+
+    static func activeRange(_ inFlight: inout [RangeKey], _ k: RangeKey, initial: Bool) throws(TraceError) {
+        if initial {
+            if inFlight.contains(k) { throw TraceError("found named active range already in first gen: {\(k.type) \(k.desc)}") }
+            inFlight.append(k)
+        } else if !inFlight.contains(k) {
+            let list = inFlight.map { "{\($0.type) \($0.desc)}" }.joined(separator: " ")
+            throw TraceError("resource is missing active range: \(name(k.type)) [\(list)]")
+        }
+    }
+
+    static func endRange(_ inFlight: inout [RangeKey], _ endType: UInt8) throws(TraceError) -> UInt64 {
+        let st = Wire.specs[Int(endType)].startEvent
+        guard let i = inFlight.firstIndex(where: { $0.type == st }) else {
+            throw TraceError("tried to end event \(name(st)), but not in-flight")
+        }
+        let desc = inFlight[i].desc
+        inFlight.swapAt(i, inFlight.count - 1)
+        inFlight.removeLast()
+        return desc
+    }
+
+    /// Tries to advance `ev`, the next event of thread `m` in generation `gen`.
+    mutating func advance(_ ev: inout RawEvent, m: Int64, gen: UInt64) throws(TraceError) -> Bool {
+        if initialGen == 0 { initialGen = gen }
+        var g = noID, p = noID
+        let hasM = m != noID
+        if hasM {
+            if let s = mStates[m] {
+                g = s.g
+                p = s.p
+            } else {
+                mStates[m] = MState(g: noID, p: noID)
+            }
+        }
+        var ng = g, np = p
+        let ok: Bool
+        switch ev.type {
+        case Wire.procsChange, Wire.goLabel, Wire.userLog:
+            try Ordering.userGo(g, p, m)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.procStatus:
+            ok = try procStatus(&ev, g, p, m, gen, &np)
+        case Wire.procStart:
+            let pid = Int64(bitPattern: ev.a0)
+            let seq = Seq(gen: gen, n: ev.a1)
+            guard let i = pStates.index(forKey: pid), pStates.values[i].status == ProcWire.idle,
+                  seq.succeeds(pStates.values[i].seq), p == noID else { return false }
+            try Ordering.validate(g, p, m, m: .must, p: .mustNot, g: .may)
+            pStates.values[i].status = ProcWire.running
+            pStates.values[i].seq = seq
+            np = pid
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.procStop:
+            guard let i = pStates.index(forKey: p) else {
+                throw TraceError("event \(Ordering.name(ev.type)) for proc (\(p)) that doesn't exist")
+            }
+            let st = pStates.values[i].status
+            if st != ProcWire.running && st != ProcWire.syscall {
+                throw TraceError("\(Ordering.name(ev.type)) event for proc that's not Running or Syscall")
+            }
+            try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
+            pStates.values[i].status = ProcWire.idle
+            np = noID
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.procSteal:
+            ok = try procSteal(&ev, g, p, m, gen, &np)
+        case Wire.goStatus, Wire.goStatusStack:
+            ok = try goStatus(&ev, g, p, m, gen, &ng)
+        case Wire.goCreate, Wire.goCreateBlocked:
+            try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
+            if let s = gStates[g], s.status != GoWire.running {
+                throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
+            }
+            let newG = Int64(bitPattern: ev.a0)
+            if gStates[newG] != nil { throw TraceError("tried to create goroutine (\(newG)) that already exists") }
+            gStates[newG] = GState(status: ev.type == Wire.goCreate ? GoWire.runnable : GoWire.waiting, seq: Seq(gen: gen, n: 0))
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goDestroy, Wire.goStop, Wire.goBlock:
+            try Ordering.userGo(g, p, m)
+            guard let i = gStates.index(forKey: g) else {
+                throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
+            }
+            if gStates.values[i].status != GoWire.running {
+                throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
+            }
+            switch ev.type {
+            case Wire.goDestroy: gStates.remove(at: i)
+            case Wire.goStop: gStates.values[i].status = GoWire.runnable
+            default: gStates.values[i].status = GoWire.waiting
+            }
+            ng = noID
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goStart:
+            let gid = Int64(bitPattern: ev.a0)
+            let seq = Seq(gen: gen, n: ev.a1)
+            guard let i = gStates.index(forKey: gid), gStates.values[i].status == GoWire.runnable,
+                  seq.succeeds(gStates.values[i].seq) else { return false }
+            try Ordering.validate(g, p, m, m: .must, p: .must, g: .mustNot)
+            gStates.values[i].status = GoWire.running
+            gStates.values[i].seq = seq
+            ng = gid
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goUnblock:
+            let gid = Int64(bitPattern: ev.a0)
+            let seq = Seq(gen: gen, n: ev.a1)
+            guard let i = gStates.index(forKey: gid), gStates.values[i].status == GoWire.waiting,
+                  seq.succeeds(gStates.values[i].seq) else { return false }
+            gStates.values[i].status = GoWire.runnable
+            gStates.values[i].seq = seq
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goSwitch, Wire.goSwitchDestroy:
+            ok = try goSwitch(&ev, g, p, m, gen, &ng)
+        case Wire.goSyscallBegin:
+            try Ordering.userGo(g, p, m)
+            guard let i = gStates.index(forKey: g) else {
+                throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
+            }
+            if gStates.values[i].status != GoWire.running {
+                throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
+            }
+            gStates.values[i].status = GoWire.syscall
+            guard let j = pStates.index(forKey: p) else {
+                throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
+            }
+            pStates.values[j].status = ProcWire.syscall
+            let pSeq = Seq(gen: gen, n: ev.a0)
+            if !pSeq.succeeds(pStates.values[j].seq) {
+                throw TraceError("failed to advance \(Ordering.name(ev.type)): can't make sequence: \(pStates.values[j].seq.text) -> \(pSeq.text)")
+            }
+            pStates.values[j].seq = pSeq
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goSyscallEnd:
+            try Ordering.userGo(g, p, m)
+            guard let i = gStates.index(forKey: g) else {
+                throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
+            }
+            if gStates.values[i].status != GoWire.syscall {
+                throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
+            }
+            gStates.values[i].status = GoWire.running
+            guard let j = pStates.index(forKey: p) else {
+                throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
+            }
+            if pStates.values[j].status != ProcWire.syscall {
+                throw TraceError("expected proc \(p) in state Syscall, but got \(ProcWire.name(pStates.values[j].status)) instead")
+            }
+            pStates.values[j].status = ProcWire.running
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goSyscallEndBlocked:
+            if p != noID {
+                guard let ps = pStates[p] else {
+                    throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
+                }
+                if ps.status == ProcWire.syscall { return false }
+            }
+            try Ordering.validate(g, p, m, m: .must, p: .may, g: .must)
+            guard let i = gStates.index(forKey: g) else {
+                throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
+            }
+            if gStates.values[i].status != GoWire.syscall {
+                throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
+            }
+            ng = noID
+            gStates.values[i].status = GoWire.runnable
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goCreateSyscall:
+            try Ordering.validate(g, p, m, m: .must, p: .may, g: .mustNot)
+            let newG = Int64(bitPattern: ev.a0)
+            if gStates[newG] != nil { throw TraceError("tried to create goroutine (\(newG)) in syscall that already exists") }
+            gStates[newG] = GState(status: GoWire.syscall, seq: Seq(gen: gen, n: 0))
+            ng = newG
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.goDestroySyscall:
+            try Ordering.validate(g, p, m, m: .must, p: .may, g: .must)
+            guard let gs = gStates[g] else {
+                throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
+            }
+            if gs.status != GoWire.syscall {
+                throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Syscall")
+            }
+            gStates[g] = nil
+            ng = noID
+            if p != noID {
+                guard let j = pStates.index(forKey: p) else {
+                    throw TraceError("found invalid proc \(p) during \(Ordering.name(ev.type))")
+                }
+                if pStates.values[j].status != ProcWire.syscall {
+                    throw TraceError("proc \(p) in unexpected state \(ProcWire.name(pStates.values[j].status)) during \(Ordering.name(ev.type))")
+                }
+                pStates.values[j].status = ProcWire.syscallAbandoned
+                np = noID
+                push(Event(type: Wire.procSteal, time: ev.time, goroutine: g, proc: p, thread: m,
+                           a0: UInt64(bitPattern: p), a3: UInt64(ProcWire.syscall)))
+            }
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.userTaskBegin:
+            let id = ev.a0
+            if activeTasks[id] != nil { throw TraceError("task ID conflict: \(id)") }
+            if ev.a1 == 0 { ev.a1 = noTask }
+            if ev.badMask & 0b100 != 0 { throw TraceError("invalid string ID \(ev.a2) for \(ev.type) event") }
+            activeTasks[id] = (UInt32(truncatingIfNeeded: ev.a2), ev.a1)
+            try Ordering.userGo(g, p, m)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.userTaskEnd:
+            if let t = activeTasks.removeValue(forKey: ev.a0) {
+                ev.a2 = t.parent
+                ev.a3 = UInt64(t.name)
+            } else {
+                ev.a2 = noTask
+                ev.a3 = 0
+            }
+            try Ordering.userGo(g, p, m)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.userRegionBegin, Wire.userRegionEnd:
+            try Ordering.userGo(g, p, m)
+            if ev.badMask & 0b10 != 0 { throw TraceError("invalid string ID \(ev.a1) for \(ev.type) event") }
+            let begin = ev.type == Wire.userRegionBegin
+            guard let i = gStates.index(forKey: g) else {
+                throw TraceError("encountered EvUserRegion\(begin ? "Begin" : "End") without known state for current goroutine \(g)")
+            }
+            let r = (task: ev.a0, name: UInt32(truncatingIfNeeded: ev.a1))
+            if begin {
+                gStates.values[i].regions.append(r)
+            } else if let top = gStates.values[i].regions.last {
+                if top.task != r.task || top.name != r.name {
+                    throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(r.name)} when the inner-most active region start event is {\(top.task) \(top.name)}")
+                }
+                gStates.values[i].regions.removeLast()
+            }
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.gcActive:
+            let seq = ev.a0
+            if gen == initialGen {
+                if gcState != 0 { throw TraceError("GCActive in the first generation isn't first GC event") }
+                gcSeq = seq
+                gcState = 2
+                push(ev.event(g, p, m), bad: ev.badMask)
+                return true
+            }
+            if seq != gcSeq &+ 1 { return false }
+            if gcState != 2 { throw TraceError("encountered GCActive while GC was not in progress") }
+            gcSeq = seq
+            try Ordering.userGo(g, p, m)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.gcBegin:
+            let seq = ev.a0
+            if gcState == 0 {
+                gcSeq = seq
+                gcState = 2
+                push(ev.event(g, p, m), bad: ev.badMask)
+                return true
+            }
+            if seq != gcSeq &+ 1 { return false }
+            if gcState == 2 { throw TraceError("encountered GCBegin while GC was already in progress") }
+            gcSeq = seq
+            gcState = 2
+            try Ordering.userGo(g, p, m)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.gcEnd:
+            let seq = ev.a0
+            if seq != gcSeq &+ 1 { return false }
+            if gcState == 1 { throw TraceError("encountered GCEnd when GC was not in progress") }
+            if gcState == 0 { throw TraceError("encountered GCEnd when GC was in an undetermined state") }
+            gcSeq = seq
+            gcState = 1
+            try Ordering.userGo(g, p, m)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.heapAlloc, Wire.heapGoal:
+            try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.gcSweepBegin:
+            try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
+            guard let j = pStates.index(forKey: p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            try Ordering.beginRange(&pStates.values[j].inFlight, Ordering.rangeKey(ev.type, 0))
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.gcSweepActive:
+            let pid = Int64(bitPattern: ev.a0)
+            guard let j = pStates.index(forKey: pid) else { throw TraceError("encountered GCSweepActive for unknown proc \(pid)") }
+            try Ordering.activeRange(&pStates.values[j].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.gcSweepEnd:
+            try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
+            guard let j = pStates.index(forKey: p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            _ = try Ordering.endRange(&pStates.values[j].inFlight, ev.type)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.stwBegin, Wire.gcMarkAssistBegin:
+            try Ordering.userGo(g, p, m)
+            let desc = ev.type == Wire.stwBegin ? ev.a0 : 0
+            guard let i = gStates.index(forKey: g) else {
+                throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
+            }
+            try Ordering.beginRange(&gStates.values[i].inFlight, Ordering.rangeKey(ev.type, desc))
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.gcMarkAssistActive:
+            let gid = Int64(bitPattern: ev.a0)
+            guard let i = gStates.index(forKey: gid) else {
+                throw TraceError("uninitialized goroutine \(gid) found during \(Ordering.name(ev.type))")
+            }
+            try Ordering.activeRange(&gStates.values[i].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case Wire.stwEnd, Wire.gcMarkAssistEnd:
+            try Ordering.userGo(g, p, m)
+            guard let i = gStates.index(forKey: g) else {
+                throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
+            }
+            let desc = try Ordering.endRange(&gStates.values[i].inFlight, ev.type)
+            if ev.type == Wire.stwEnd { ev.a0 = desc }
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        case 128..<137:
+            try Ordering.validate(g, p, m, m: .must, p: .may, g: .may)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        default:
+            throw TraceError("bad event type found while ordering: \(ev.type)")
+        }
+        if ok && hasM {
+            mStates[m] = MState(g: ng, p: np)
+        }
+        return ok
+    }
+
+    private mutating func procStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+                                     _ np: inout Int64) throws(TraceError) -> Bool {
+        let pid = Int64(bitPattern: ev.a0)
+        guard ev.a1 < 5 else { throw TraceError("invalid status for proc \(pid): \(ev.a1)") }
+        let status = UInt8(ev.a1)
+        var oldState = ProcState.fromWire(ev.a1)
+        if let i = pStates.index(forKey: pid) {
+            let known = pStates.values[i].status
+            if status == ProcWire.syscallAbandoned && known == ProcWire.syscall {
+                oldState = .running
+                ev.a1 = UInt64(ProcWire.syscall)
+            } else if status == ProcWire.syscallAbandoned && known == ProcWire.syscallAbandoned {
+                oldState = .idle
+                ev.a1 = UInt64(ProcWire.syscallAbandoned)
+            } else if known != status {
+                throw TraceError("inconsistent status for proc \(pid): old \(ProcWire.name(known)) vs. new \(ProcWire.name(status))")
+            }
+            pStates.values[i].seq = Seq(gen: gen, n: 0)
+        } else {
+            pStates[pid] = PState(status: status, seq: Seq(gen: gen, n: 0))
+            oldState = gen == initialGen ? .undetermined : .notExist
+        }
+        ev.a2 = UInt64(oldState.rawValue)
+        if status == ProcWire.running || status == ProcWire.syscall { np = pid }
+        var cg = g, cp = p, cm = m
+        if status == ProcWire.syscallAbandoned && oldState == .running {
+            // Go iterates a map here; with one match (the normal case) the result is the same.
+            var found = false
+            for (mid, s) in mStates where s.p == pid {
+                cm = mid
+                cp = pid
+                cg = s.g
+                found = true
+            }
+            if !found { throw TraceError("failed to find sched context for proc \(pid) that's about to be stolen") }
+        }
+        push(ev.event(cg, cp, cm), bad: ev.badMask)
+        return true
+    }
+
+    private mutating func procSteal(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+                                    _ np: inout Int64) throws(TraceError) -> Bool {
+        let pid = Int64(bitPattern: ev.a0)
+        let seq = Seq(gen: gen, n: ev.a1)
+        guard let i = pStates.index(forKey: pid) else { return false }
+        let old = pStates.values[i].status
+        guard old == ProcWire.syscall || old == ProcWire.syscallAbandoned, seq.succeeds(pStates.values[i].seq) else { return false }
+        try Ordering.validate(g, p, m, m: .must, p: .may, g: .may)
+        ev.a3 = UInt64(old)
+        pStates.values[i].status = ProcWire.idle
+        pStates.values[i].seq = seq
+        if old == ProcWire.syscallAbandoned {
+            push(ev.event(g, p, m), bad: ev.badMask)
+            return true
+        }
+        let mid = Int64(bitPattern: ev.a2)
+        if mid == m {
+            if p != pid { throw TraceError("tried to self-steal proc \(pid) (thread \(mid)), but got proc \(p) instead") }
+            np = noID
+            push(ev.event(g, p, m), bad: ev.badMask)
+            return true
+        }
+        guard let other = mStates[mid] else { throw TraceError("stole proc from non-existent thread \(mid)") }
+        if other.p != pid { throw TraceError("tried to steal proc \(pid) from thread \(mid), but got proc \(other.p) instead") }
+        mStates[mid] = MState(g: other.g, p: noID)
+        push(ev.event(g, p, m), bad: ev.badMask)
+        return true
+    }
+
+    private mutating func goStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+                                   _ ng: inout Int64) throws(TraceError) -> Bool {
+        let gid = Int64(bitPattern: ev.a0)
+        let mid = Int64(bitPattern: ev.a1)
+        guard ev.a2 < 5 else { throw TraceError("invalid status for goroutine \(gid): \(ev.a2)") }
+        let status = UInt8(ev.a2)
+        var oldState = GoState.fromWire(ev.a2)
+        if let i = gStates.index(forKey: gid) {
+            if gStates.values[i].status != status {
+                throw TraceError("inconsistent status for goroutine \(gid): old \(GoWire.name(gStates.values[i].status)) vs. new \(GoWire.name(status))")
+            }
+            gStates.values[i].seq = Seq(gen: gen, n: 0)
+        } else if gen == initialGen {
+            gStates[gid] = GState(status: status, seq: Seq(gen: gen, n: 0))
+            oldState = .undetermined
+        } else {
+            throw TraceError("found goroutine status for new goroutine after the first generation: id=\(gid) status=\(GoWire.name(status))")
+        }
+        ev.a2 = UInt64(oldState.rawValue) << 32 | UInt64(status)
+        var cg = g, cm = m
+        if status == GoWire.running {
+            ng = gid
+        } else if status == GoWire.syscall {
+            if mid == noID { throw TraceError("found goroutine \(gid) in syscall without a thread") }
+            if mid == m {
+                if gen != initialGen && g != gid {
+                    throw TraceError("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(g)")
+                }
+                ng = gid
+            } else {
+                if let other = mStates[mid] {
+                    if other.g != gid {
+                        throw TraceError("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(other.g)")
+                    }
+                    cg = other.g
+                } else {
+                    mStates[mid] = MState(g: gid, p: noID)
+                }
+                cm = mid
+            }
+        }
+        push(ev.event(cg, p, cm), bad: ev.badMask)
+        return true
+    }
+
+    private mutating func goSwitch(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+                                   _ ng: inout Int64) throws(TraceError) -> Bool {
+        try Ordering.userGo(g, p, m)
+        guard let cur = gStates[g] else {
+            throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
+        }
+        if cur.status != GoWire.running {
+            throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
+        }
+        let next = Int64(bitPattern: ev.a0)
+        let seq = Seq(gen: gen, n: ev.a1)
+        guard let ni = gStates.index(forKey: next), gStates.values[ni].status == GoWire.waiting,
+              seq.succeeds(gStates.values[ni].seq) else { return false }
+        push(ev.event(g, p, m), bad: ev.badMask)
+        if ev.type == Wire.goSwitch {
+            gStates[g]?.status = GoWire.waiting
+            push(Event(type: Wire.goBlock, time: ev.time, goroutine: g, proc: p, thread: m))
+        } else {
+            gStates[g] = nil
+            push(Event(type: Wire.goDestroy, time: ev.time, goroutine: g, proc: p, thread: m))
+        }
+        if let ni2 = gStates.index(forKey: next) {
+            gStates.values[ni2].status = GoWire.running
+            gStates.values[ni2].seq = seq
+        }
+        ng = next
+        push(Event(type: Wire.goStart, time: ev.time, goroutine: noID, proc: p, thread: m, a0: ev.a0, a1: ev.a1))
+        return true
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import GoTrace
+
+/// `gotrace stats`: load the whole trace (full ordering and validation) and summarise it.
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read the whole trace with full ordering and validation and print a summary.")
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @Argument(help: "The trace file.")
+    var trace: String
+
+    func run() throws {
+        let started = DispatchTime.now()
+        let loaded: Trace
+        do {
+            loaded = try Trace.load(path: trace, progress: Progress.reporter(for: trace))
+        } catch {
+            Progress.clear()
+            FileHandleOutput.stderr("\(error.description)\n")
+            throw ExitCode(1)
+        }
+        Progress.clear()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let s = TraceSummary(loaded)
+        if let e = loaded.error {
+            FileHandleOutput.stderr("Encountered error, but able to proceed. Error: \(e.description)\n")
+            if let m = loaded.lossMessage { FileHandleOutput.stderr(m + "\n") }
+        }
+        var out = FileHandleOutput()
+        defer { out.flush() }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try enc.encode(s)
+            out.write(String(decoding: data, as: UTF8.self) + "\n")
+            return
+        }
+        func row(_ k: String, _ v: String) { out.write(k.padding(toLength: 22, withPad: " ", startingAt: 0) + v + "\n") }
+        row("Format", "\(s.formatVersion) (written by \(s.writtenBy))")
+        row("File", "\(Trace.byteCount(s.fileBytes)) (\(s.fileBytes) bytes)")
+        if s.validBytes != s.fileBytes { row("Valid", "\(Trace.byteCount(s.validBytes))") }
+        row("Duration", Duration(s.durationNanoseconds))
+        row("Events", "\(s.events)")
+        for (k, v) in s.eventsByKind.sorted(by: { $0.value > $1.value }) { row("  " + k, "\(v)") }
+        row("Goroutines", "\(s.goroutines)")
+        row("Procs", "\(s.procs)")
+        row("Threads", "\(s.threads)")
+        row("Generations", "\(s.generations)")
+        row("GC cycles", "\(s.gcCycles)")
+        row("STW pauses", "\(s.stwPauses)")
+        row("CPU samples", s.hasCPUSamples ? "\(s.cpuSamples)" : "none")
+        row("User annotations", s.hasUserAnnotations ? "\(s.tasks) tasks, \(s.regions) regions, \(s.logs) logs" : "none")
+        row("Strings / stacks", "\(s.strings) / \(s.stacks)")
+        row("Resident events", "\(Trace.byteCount(s.residentBytes)) (\(String(format: "%.2f", s.residentBytesPerEvent)) bytes/event)")
+        row("Read in", String(format: "%.3f s (%.1f MB/s)", seconds, Double(s.fileBytes) / 1e6 / max(seconds, 1e-9)))
+        if let m = s.lossMessage { row("Partial", m) }
+    }
+
+    /// Human duration: ns, µs, ms or s.
+    func Duration(_ ns: Int64) -> String {
+        let d = Double(ns)
+        if ns < 1_000 { return "\(ns) ns" }
+        if ns < 1_000_000 { return String(format: "%.3f µs", d / 1e3) }
+        if ns < 1_000_000_000 { return String(format: "%.3f ms", d / 1e6) }
+        return String(format: "%.3f s", d / 1e9)
+    }
+}
+
+/// A progress line on stderr for big files when stderr is a terminal.
+enum Progress {
+    nonisolated(unsafe) static var shown = false
+
+    static func reporter(for path: String) -> ((Int, Int) -> Void)? {
+        guard isatty(2) != 0,
+              let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int,
+              size > 100_000_000 else { return nil }
+        return { done, total in
+            shown = true
+            let pct = total > 0 ? Double(done) / Double(total) * 100 : 0
+            FileHandleOutput.stderr(String(format: "\rreading %@: %5.1f%% of %@", path, pct, Trace.byteCount(total)))
+        }
+    }
+
+    static func clear() {
+        if shown { FileHandleOutput.stderr("\r\u{1B}[K") }
+    }
+}
