@@ -15,11 +15,15 @@ public final class Trace: @unchecked Sendable {
     public let validBytes: Int
     public let generations: Int
 
-    init(version: TraceVersion, tables: TraceTables, events: EventStore, error: TraceError?,
+    /// Number of kept events of each wire type (index = type, 255 = Sync).
+    public let typeCounts: [Int]
+
+    init(version: TraceVersion, tables: TraceTables, events: EventStore, typeCounts: [Int], error: TraceError?,
          fileBytes: Int, validBytes: Int, generations: Int) {
         self.version = version
         self.tables = tables
         self.events = events
+        self.typeCounts = typeCounts
         self.error = error
         self.fileBytes = fileBytes
         self.validBytes = validBytes
@@ -35,6 +39,7 @@ public final class Trace: @unchecked Sendable {
     public static func load(bytes: TraceBytes, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> Trace {
         let reader = try TraceReader(bytes: bytes)
         var store = EventStore()
+        var typeCounts = [Int](repeating: 0, count: 256)
         var validEvents = 0
         var validBytes = 0
         var validGenerations = 0
@@ -56,12 +61,13 @@ public final class Trace: @unchecked Sendable {
                 break
             }
             store.append(ev)
+            typeCounts[Int(ev.type)] += 1
             if ev.type == Wire.syncEvent {
                 validEvents = store.count
                 validBytes = reader.bytesRead
                 validGenerations = reader.generationsRead
             }
-            if let progress, reader.bytesRead - lastReport >= 16 << 20 {
+            if let progress, store.count & 0xffff == 0, reader.bytesRead - lastReport >= 16 << 20 {
                 lastReport = reader.bytesRead
                 progress(reader.bytesRead, bytes.count)
             }
@@ -71,15 +77,18 @@ public final class Trace: @unchecked Sendable {
         }
         if validEvents < store.count {
             // Drop the events of the broken generation: re-store the valid prefix.
-            var trimmed = EventStore()
+            let trimmed = EventStore()
             var c = store.cursor()
+            typeCounts = [Int](repeating: 0, count: 256)
             for _ in 0..<validEvents {
-                if let e = c.next() { trimmed.append(e) }
+                if let e = c.next() {
+                    trimmed.append(e)
+                    typeCounts[Int(e.type)] += 1
+                }
             }
             store = trimmed
         }
-        store.seal()
-        return Trace(version: reader.version, tables: reader.tables, events: store, error: failure,
+        return Trace(version: reader.version, tables: reader.tables, events: store, typeCounts: typeCounts, error: failure,
                      fileBytes: bytes.count, validBytes: failure == nil ? bytes.count : validBytes,
                      generations: validGenerations)
     }

@@ -44,7 +44,7 @@ public final class TraceReader {
     /// broken (and again on every later call).
     @inline(__always)
     public func next() throws(TraceError) -> Event? {
-        if v2 != nil { return try v2?.next() }
+        if let v2 { return try v2.next() }
         return try nextV1()
     }
 

@@ -36,14 +36,16 @@ public struct TraceSummary: Sendable, Codable {
         var gc = 0, stw = 0, samples = 0, tasks = 0, regions = 0, logs = 0
         var first: Int64 = 0, last: Int64 = 0
         var n = 0
+        var lastThread: Int64 = -1
         for e in trace.events {
             if n == 0 { first = e.time }
             last = e.time
             n += 1
             byKind[Int(e.kind.rawValue)] += 1
-            if e.goroutine >= 0 { goroutines.insert(e.goroutine) }
-            if e.proc >= 0 && e.proc < 1_000_000 { procs.insert(e.proc) }
-            if e.thread >= 0 { threads.insert(e.thread) }
+            if e.thread != lastThread {
+                lastThread = e.thread
+                if e.thread >= 0 { threads.insert(e.thread) }
+            }
             switch e.type {
             case Wire.goCreate, Wire.goCreateBlocked, Wire.goCreateSyscall, Wire.goStatus, Wire.goStatusStack:
                 goroutines.insert(Int64(bitPattern: e.a0))
@@ -83,8 +85,8 @@ public struct TraceSummary: Sendable, Codable {
         hasUserAnnotations = tasks + regions + logs > 0
         strings = trace.tables.strings.count
         stacks = trace.tables.stackCount
-        residentBytes = trace.events.residentBytes
-        residentBytesPerEvent = n > 0 ? Double(trace.events.residentBytes) / Double(n) : 0
+        residentBytes = trace.events.encodedBytes
+        residentBytesPerEvent = n > 0 ? Double(trace.events.encodedBytes) / Double(n) : 0
         error = trace.error?.description
         lossMessage = trace.lossMessage
     }

@@ -51,8 +51,9 @@ struct IDMap {
     }
 }
 
-/// One v2 generation, read and validated, ready to be ordered.
-struct Generation {
+/// One v2 generation, read and validated, ready to be ordered. A class: it is shared, never
+/// copied, while its events are ordered.
+final class Generation {
     var number: UInt64 = 0
     /// Event batches per M, Ms in order of first appearance.
     var batchMs: [UInt64] = []
@@ -158,7 +159,7 @@ struct GenerationReader {
     }
 
     /// Go's `processBatch`.
-    func process(_ b: BatchRef, exp: UInt8, into g: inout Generation, _ t: inout PendingTables) throws(TraceError) {
+    func process(_ b: BatchRef, exp: UInt8, into g: Generation, _ t: inout PendingTables) throws(TraceError) {
         if exp != 0 {
             g.experimentalBatchCount += 1
             return
@@ -169,7 +170,7 @@ struct GenerationReader {
             case Wire.strings: try addStrings(b, &t)
             case Wire.stacks: try addStacks(b, &t)
             case Wire.cpuSamples: try addCPUSamples(b, &t)
-            case _ where isSyncBatch(b): try setSync(b, &g)
+            case _ where isSyncBatch(b): try setSync(b, g)
             case Wire.endOfGeneration:
                 throw TraceError("internal error: unexpectedly processing EndOfGeneration; broken trace?")
             default:
@@ -265,7 +266,7 @@ struct GenerationReader {
         }
     }
 
-    func setSync(_ b: BatchRef, _ g: inout Generation) throws(TraceError) {
+    func setSync(_ b: BatchRef, _ g: Generation) throws(TraceError) {
         var c = ByteCursor(buffer, from: b.dataStart, to: b.dataStart + b.size)
         if minor >= 25 {
             guard c.readByte() == Wire.sync else { throw TraceError("missing sync batch header", offset: b.dataStart) }
@@ -295,7 +296,7 @@ struct GenerationReader {
 
     /// After all batches: checks and interns the tables, converts CPU samples (Go's tail of
     /// `readGeneration`).
-    func finish(_ g: inout Generation, _ t: PendingTables) throws(TraceError) {
+    func finish(_ g: Generation, _ t: PendingTables) throws(TraceError) {
         if !g.hasFrequency { throw TraceError("no frequency event found", generation: g.number) }
         if minor >= 25 && g.clock == nil { throw TraceError("no clock snapshot event found", generation: g.number) }
         // Strings.
@@ -337,7 +338,7 @@ struct GenerationReader {
 
     /// Reads one Go 1.26+ generation (terminated by EndOfGeneration). nil at a clean EOF.
     mutating func readGeneration() throws(TraceError) -> Generation? {
-        var g = Generation()
+        let g = Generation()
         var t = PendingTables()
         var any = false
         let genStart = pos
@@ -354,13 +355,13 @@ struct GenerationReader {
                 if !any {
                     // Go reads it as a batch of generation 0 that ends an empty generation.
                 }
-                try finish(&g, t)
+                try finish(g, t)
                 return g
             case .batch(let b, let gen, let exp):
                 if g.number == 0 { g.number = gen }
                 any = true
                 if b.size > 0 && exp == 0 && byte(at: b.dataStart) == Wire.endOfGeneration {
-                    try finish(&g, t)
+                    try finish(g, t)
                     return g
                 }
                 if gen == 0 { throw TraceError("invalid generation number 0", offset: b.headerOffset) }
@@ -369,7 +370,7 @@ struct GenerationReader {
                                      offset: b.headerOffset, generation: g.number)
                 }
                 if g.minTs == 0 || b.time < g.minTs { g.minTs = b.time }
-                try process(b, exp: exp, into: &g, &t)
+                try process(b, exp: exp, into: g, &t)
             }
         }
     }
@@ -383,12 +384,12 @@ struct GenerationReader {
     /// Reads one Go 1.22–1.25 generation: up to the first batch of the next one (the spill).
     /// A read error after at least one good batch is returned alongside the partial generation.
     mutating func readGenerationWithSpill(_ spill: Spill?) throws(TraceError) -> (Generation, Spill?, TraceError?) {
-        var g = Generation()
+        let g = Generation()
         var t = PendingTables()
         if let spill {
             g.number = spill.gen
             g.minTs = spill.batch.time
-            try process(spill.batch, exp: spill.exp, into: &g, &t)
+            try process(spill.batch, exp: spill.exp, into: g, &t)
         }
         var nextSpill: Spill?
         var spillErr: TraceError?
@@ -414,10 +415,10 @@ struct GenerationReader {
                 }
                 if gen != g.number { throw TraceError("generations out of order", offset: b.headerOffset, generation: g.number) }
                 if g.minTs == 0 || b.time < g.minTs { g.minTs = b.time }
-                try process(b, exp: exp, into: &g, &t)
+                try process(b, exp: exp, into: g, &t)
             }
         }
-        try finish(&g, t)
+        try finish(g, t)
         return (g, nextSpill, spillErr)
     }
 }

@@ -48,16 +48,22 @@ struct RangeKey: Equatable {
     var desc: UInt64
 }
 
+/// Per-goroutine state touched by nearly every event; plain values, so reading it costs no
+/// reference counting. The rarely used region stack and ranges live in `Cold`.
 struct GState {
     var status: UInt8
     var seq: Seq
-    var regions: [(task: UInt64, name: UInt32)] = []
-    var inFlight: [RangeKey] = []
+    var hasCold = false
 }
 
 struct PState {
     var status: UInt8
     var seq: Seq
+}
+
+/// A goroutine's or proc's region stack and ranges in flight (kept apart from the hot state).
+struct Cold {
+    var regions: [(task: UInt64, name: UInt32)] = []
     var inFlight: [RangeKey] = []
 }
 
@@ -100,9 +106,16 @@ enum ProcWire {
 /// Each `advance` returns false when the event is not ready yet (another M must move first) and
 /// throws when the trace is inconsistent. The state lives across generations.
 struct Ordering {
-    var gStates: [Int64: GState] = [:]
-    var pStates: [Int64: PState] = [:]
-    var mStates: [Int64: MState] = [:]
+    var gStates = IDTable<GState>(capacity: 1024)
+    var pStates = IDTable<PState>(capacity: 64)
+    var mStates = IDTable<MState>(capacity: 64)
+    var gCold: [Int64: Cold] = [:]
+    var pCold: [Int64: Cold] = [:]
+
+    /// Forgets a goroutine, with its cold state if it has any.
+    @inline(__always) mutating func removeG(_ g: Int64) {
+        if let s = gStates.remove(g), s.hasCold { gCold[g] = nil }
+    }
     var activeTasks: [UInt64: (name: UInt32, parent: UInt64)] = [:]
     var gcSeq: UInt64 = 0
     /// 0 undetermined, 1 not running, 2 running.
@@ -189,7 +202,7 @@ struct Ordering {
                 g = s.g
                 p = s.p
             } else {
-                mStates[m] = MState(g: noID, p: noID)
+                mStates.set(m, MState(g: noID, p: noID))
             }
         }
         var ng = g, np = p
@@ -204,24 +217,24 @@ struct Ordering {
         case Wire.procStart:
             let pid = Int64(bitPattern: ev.a0)
             let seq = Seq(gen: gen, n: ev.a1)
-            guard let i = pStates.index(forKey: pid), pStates.values[i].status == ProcWire.idle,
-                  seq.succeeds(pStates.values[i].seq), p == noID else { return false }
+            guard let i = pStates.find(pid), pStates[slot: i].status == ProcWire.idle,
+                  seq.succeeds(pStates[slot: i].seq), p == noID else { return false }
             try Ordering.validate(g, p, m, m: .must, p: .mustNot, g: .may)
-            pStates.values[i].status = ProcWire.running
-            pStates.values[i].seq = seq
+            pStates[slot: i].status = ProcWire.running
+            pStates[slot: i].seq = seq
             np = pid
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.procStop:
-            guard let i = pStates.index(forKey: p) else {
+            guard let i = pStates.find(p) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for proc (\(p)) that doesn't exist")
             }
-            let st = pStates.values[i].status
+            let st = pStates[slot: i].status
             if st != ProcWire.running && st != ProcWire.syscall {
                 throw TraceError("\(Ordering.name(ev.type)) event for proc that's not Running or Syscall")
             }
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            pStates.values[i].status = ProcWire.idle
+            pStates[slot: i].status = ProcWire.idle
             np = noID
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -231,26 +244,26 @@ struct Ordering {
             ok = try goStatus(&ev, g, p, m, gen, &ng)
         case Wire.goCreate, Wire.goCreateBlocked:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            if let s = gStates[g], s.status != GoWire.running {
+            if let si = gStates.find(g), gStates[slot: si].status != GoWire.running {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
             let newG = Int64(bitPattern: ev.a0)
-            if gStates[newG] != nil { throw TraceError("tried to create goroutine (\(newG)) that already exists") }
-            gStates[newG] = GState(status: ev.type == Wire.goCreate ? GoWire.runnable : GoWire.waiting, seq: Seq(gen: gen, n: 0))
+            if gStates.find(newG) != nil { throw TraceError("tried to create goroutine (\(newG)) that already exists") }
+            gStates.set(newG, GState(status: ev.type == Wire.goCreate ? GoWire.runnable : GoWire.waiting, seq: Seq(gen: gen, n: 0)))
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goDestroy, Wire.goStop, Wire.goBlock:
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.index(forKey: g) else {
+            guard let i = gStates.find(g) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
-            if gStates.values[i].status != GoWire.running {
+            if gStates[slot: i].status != GoWire.running {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
             switch ev.type {
-            case Wire.goDestroy: gStates.remove(at: i)
-            case Wire.goStop: gStates.values[i].status = GoWire.runnable
-            default: gStates.values[i].status = GoWire.waiting
+            case Wire.goDestroy: removeG(g)
+            case Wire.goStop: gStates[slot: i].status = GoWire.runnable
+            default: gStates[slot: i].status = GoWire.waiting
             }
             ng = noID
             push(ev.event(g, p, m), bad: ev.badMask)
@@ -258,61 +271,61 @@ struct Ordering {
         case Wire.goStart:
             let gid = Int64(bitPattern: ev.a0)
             let seq = Seq(gen: gen, n: ev.a1)
-            guard let i = gStates.index(forKey: gid), gStates.values[i].status == GoWire.runnable,
-                  seq.succeeds(gStates.values[i].seq) else { return false }
+            guard let i = gStates.find(gid), gStates[slot: i].status == GoWire.runnable,
+                  seq.succeeds(gStates[slot: i].seq) else { return false }
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .mustNot)
-            gStates.values[i].status = GoWire.running
-            gStates.values[i].seq = seq
+            gStates[slot: i].status = GoWire.running
+            gStates[slot: i].seq = seq
             ng = gid
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goUnblock:
             let gid = Int64(bitPattern: ev.a0)
             let seq = Seq(gen: gen, n: ev.a1)
-            guard let i = gStates.index(forKey: gid), gStates.values[i].status == GoWire.waiting,
-                  seq.succeeds(gStates.values[i].seq) else { return false }
-            gStates.values[i].status = GoWire.runnable
-            gStates.values[i].seq = seq
+            guard let i = gStates.find(gid), gStates[slot: i].status == GoWire.waiting,
+                  seq.succeeds(gStates[slot: i].seq) else { return false }
+            gStates[slot: i].status = GoWire.runnable
+            gStates[slot: i].seq = seq
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goSwitch, Wire.goSwitchDestroy:
             ok = try goSwitch(&ev, g, p, m, gen, &ng)
         case Wire.goSyscallBegin:
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.index(forKey: g) else {
+            guard let i = gStates.find(g) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
-            if gStates.values[i].status != GoWire.running {
+            if gStates[slot: i].status != GoWire.running {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
-            gStates.values[i].status = GoWire.syscall
-            guard let j = pStates.index(forKey: p) else {
+            gStates[slot: i].status = GoWire.syscall
+            guard let j = pStates.find(p) else {
                 throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
             }
-            pStates.values[j].status = ProcWire.syscall
+            pStates[slot: j].status = ProcWire.syscall
             let pSeq = Seq(gen: gen, n: ev.a0)
-            if !pSeq.succeeds(pStates.values[j].seq) {
-                throw TraceError("failed to advance \(Ordering.name(ev.type)): can't make sequence: \(pStates.values[j].seq.text) -> \(pSeq.text)")
+            if !pSeq.succeeds(pStates[slot: j].seq) {
+                throw TraceError("failed to advance \(Ordering.name(ev.type)): can't make sequence: \(pStates[slot: j].seq.text) -> \(pSeq.text)")
             }
-            pStates.values[j].seq = pSeq
+            pStates[slot: j].seq = pSeq
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goSyscallEnd:
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.index(forKey: g) else {
+            guard let i = gStates.find(g) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
-            if gStates.values[i].status != GoWire.syscall {
+            if gStates[slot: i].status != GoWire.syscall {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
-            gStates.values[i].status = GoWire.running
-            guard let j = pStates.index(forKey: p) else {
+            gStates[slot: i].status = GoWire.running
+            guard let j = pStates.find(p) else {
                 throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
             }
-            if pStates.values[j].status != ProcWire.syscall {
-                throw TraceError("expected proc \(p) in state Syscall, but got \(ProcWire.name(pStates.values[j].status)) instead")
+            if pStates[slot: j].status != ProcWire.syscall {
+                throw TraceError("expected proc \(p) in state Syscall, but got \(ProcWire.name(pStates[slot: j].status)) instead")
             }
-            pStates.values[j].status = ProcWire.running
+            pStates[slot: j].status = ProcWire.running
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goSyscallEndBlocked:
@@ -323,42 +336,42 @@ struct Ordering {
                 if ps.status == ProcWire.syscall { return false }
             }
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .must)
-            guard let i = gStates.index(forKey: g) else {
+            guard let i = gStates.find(g) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
-            if gStates.values[i].status != GoWire.syscall {
+            if gStates[slot: i].status != GoWire.syscall {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
             ng = noID
-            gStates.values[i].status = GoWire.runnable
+            gStates[slot: i].status = GoWire.runnable
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goCreateSyscall:
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .mustNot)
             let newG = Int64(bitPattern: ev.a0)
-            if gStates[newG] != nil { throw TraceError("tried to create goroutine (\(newG)) in syscall that already exists") }
-            gStates[newG] = GState(status: GoWire.syscall, seq: Seq(gen: gen, n: 0))
+            if gStates.find(newG) != nil { throw TraceError("tried to create goroutine (\(newG)) in syscall that already exists") }
+            gStates.set(newG, GState(status: GoWire.syscall, seq: Seq(gen: gen, n: 0)))
             ng = newG
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goDestroySyscall:
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .must)
-            guard let gs = gStates[g] else {
+            guard let gsi = gStates.find(g) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
-            if gs.status != GoWire.syscall {
+            if gStates[slot: gsi].status != GoWire.syscall {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Syscall")
             }
-            gStates[g] = nil
+            removeG(g)
             ng = noID
             if p != noID {
-                guard let j = pStates.index(forKey: p) else {
+                guard let j = pStates.find(p) else {
                     throw TraceError("found invalid proc \(p) during \(Ordering.name(ev.type))")
                 }
-                if pStates.values[j].status != ProcWire.syscall {
-                    throw TraceError("proc \(p) in unexpected state \(ProcWire.name(pStates.values[j].status)) during \(Ordering.name(ev.type))")
+                if pStates[slot: j].status != ProcWire.syscall {
+                    throw TraceError("proc \(p) in unexpected state \(ProcWire.name(pStates[slot: j].status)) during \(Ordering.name(ev.type))")
                 }
-                pStates.values[j].status = ProcWire.syscallAbandoned
+                pStates[slot: j].status = ProcWire.syscallAbandoned
                 np = noID
                 push(Event(type: Wire.procSteal, time: ev.time, goroutine: g, proc: p, thread: m,
                            a0: UInt64(bitPattern: p), a3: UInt64(ProcWire.syscall)))
@@ -389,17 +402,18 @@ struct Ordering {
             try Ordering.userGo(g, p, m)
             if ev.badMask & 0b10 != 0 { throw TraceError("invalid string ID \(ev.a1) for \(ev.type) event") }
             let begin = ev.type == Wire.userRegionBegin
-            guard let i = gStates.index(forKey: g) else {
+            guard let i = gStates.find(g) else {
                 throw TraceError("encountered EvUserRegion\(begin ? "Begin" : "End") without known state for current goroutine \(g)")
             }
             let r = (task: ev.a0, name: UInt32(truncatingIfNeeded: ev.a1))
             if begin {
-                gStates.values[i].regions.append(r)
-            } else if let top = gStates.values[i].regions.last {
+                gStates[slot: i].hasCold = true
+                gCold[g, default: Cold()].regions.append(r)
+            } else if let top = gCold[g]?.regions.last {
                 if top.task != r.task || top.name != r.name {
                     throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(r.name)} when the inner-most active region start event is {\(top.task) \(top.name)}")
                 }
-                gStates.values[i].regions.removeLast()
+                gCold[g]?.regions.removeLast()
             }
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -449,45 +463,48 @@ struct Ordering {
             ok = true
         case Wire.gcSweepBegin:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            guard let j = pStates.index(forKey: p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
-            try Ordering.beginRange(&pStates.values[j].inFlight, Ordering.rangeKey(ev.type, 0))
+            guard pStates.find(p) != nil else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            try Ordering.beginRange(&pCold[p, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0))
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.gcSweepActive:
             let pid = Int64(bitPattern: ev.a0)
-            guard let j = pStates.index(forKey: pid) else { throw TraceError("encountered GCSweepActive for unknown proc \(pid)") }
-            try Ordering.activeRange(&pStates.values[j].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
+            guard pStates.find(pid) != nil else { throw TraceError("encountered GCSweepActive for unknown proc \(pid)") }
+            try Ordering.activeRange(&pCold[pid, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.gcSweepEnd:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            guard let j = pStates.index(forKey: p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
-            _ = try Ordering.endRange(&pStates.values[j].inFlight, ev.type)
+            guard pStates.find(p) != nil else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            _ = try Ordering.endRange(&pCold[p, default: Cold()].inFlight, ev.type)
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.stwBegin, Wire.gcMarkAssistBegin:
             try Ordering.userGo(g, p, m)
             let desc = ev.type == Wire.stwBegin ? ev.a0 : 0
-            guard let i = gStates.index(forKey: g) else {
+            guard let i = gStates.find(g) else {
                 throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
             }
-            try Ordering.beginRange(&gStates.values[i].inFlight, Ordering.rangeKey(ev.type, desc))
+            gStates[slot: i].hasCold = true
+            try Ordering.beginRange(&gCold[g, default: Cold()].inFlight, Ordering.rangeKey(ev.type, desc))
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.gcMarkAssistActive:
             let gid = Int64(bitPattern: ev.a0)
-            guard let i = gStates.index(forKey: gid) else {
+            guard let i = gStates.find(gid) else {
                 throw TraceError("uninitialized goroutine \(gid) found during \(Ordering.name(ev.type))")
             }
-            try Ordering.activeRange(&gStates.values[i].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
+            gStates[slot: i].hasCold = true
+            try Ordering.activeRange(&gCold[gid, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.stwEnd, Wire.gcMarkAssistEnd:
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.index(forKey: g) else {
+            guard let i = gStates.find(g) else {
                 throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
             }
-            let desc = try Ordering.endRange(&gStates.values[i].inFlight, ev.type)
+            gStates[slot: i].hasCold = true
+            let desc = try Ordering.endRange(&gCold[g, default: Cold()].inFlight, ev.type)
             if ev.type == Wire.stwEnd { ev.a0 = desc }
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -499,7 +516,7 @@ struct Ordering {
             throw TraceError("bad event type found while ordering: \(ev.type)")
         }
         if ok && hasM {
-            mStates[m] = MState(g: ng, p: np)
+            mStates.set(m, MState(g: ng, p: np))
         }
         return ok
     }
@@ -510,8 +527,8 @@ struct Ordering {
         guard ev.a1 < 5 else { throw TraceError("invalid status for proc \(pid): \(ev.a1)") }
         let status = UInt8(ev.a1)
         var oldState = ProcState.fromWire(ev.a1)
-        if let i = pStates.index(forKey: pid) {
-            let known = pStates.values[i].status
+        if let i = pStates.find(pid) {
+            let known = pStates[slot: i].status
             if status == ProcWire.syscallAbandoned && known == ProcWire.syscall {
                 oldState = .running
                 ev.a1 = UInt64(ProcWire.syscall)
@@ -521,9 +538,9 @@ struct Ordering {
             } else if known != status {
                 throw TraceError("inconsistent status for proc \(pid): old \(ProcWire.name(known)) vs. new \(ProcWire.name(status))")
             }
-            pStates.values[i].seq = Seq(gen: gen, n: 0)
+            pStates[slot: i].seq = Seq(gen: gen, n: 0)
         } else {
-            pStates[pid] = PState(status: status, seq: Seq(gen: gen, n: 0))
+            pStates.set(pid, PState(status: status, seq: Seq(gen: gen, n: 0)))
             oldState = gen == initialGen ? .undetermined : .notExist
         }
         ev.a2 = UInt64(oldState.rawValue)
@@ -532,11 +549,13 @@ struct Ordering {
         if status == ProcWire.syscallAbandoned && oldState == .running {
             // Go iterates a map here; with one match (the normal case) the result is the same.
             var found = false
-            for (mid, s) in mStates where s.p == pid {
-                cm = mid
-                cp = pid
-                cg = s.g
-                found = true
+            mStates.forEach { mid, s in
+                if s.p == pid {
+                    cm = mid
+                    cp = pid
+                    cg = s.g
+                    found = true
+                }
             }
             if !found { throw TraceError("failed to find sched context for proc \(pid) that's about to be stolen") }
         }
@@ -548,13 +567,13 @@ struct Ordering {
                                     _ np: inout Int64) throws(TraceError) -> Bool {
         let pid = Int64(bitPattern: ev.a0)
         let seq = Seq(gen: gen, n: ev.a1)
-        guard let i = pStates.index(forKey: pid) else { return false }
-        let old = pStates.values[i].status
-        guard old == ProcWire.syscall || old == ProcWire.syscallAbandoned, seq.succeeds(pStates.values[i].seq) else { return false }
+        guard let i = pStates.find(pid) else { return false }
+        let old = pStates[slot: i].status
+        guard old == ProcWire.syscall || old == ProcWire.syscallAbandoned, seq.succeeds(pStates[slot: i].seq) else { return false }
         try Ordering.validate(g, p, m, m: .must, p: .may, g: .may)
         ev.a3 = UInt64(old)
-        pStates.values[i].status = ProcWire.idle
-        pStates.values[i].seq = seq
+        pStates[slot: i].status = ProcWire.idle
+        pStates[slot: i].seq = seq
         if old == ProcWire.syscallAbandoned {
             push(ev.event(g, p, m), bad: ev.badMask)
             return true
@@ -568,7 +587,7 @@ struct Ordering {
         }
         guard let other = mStates[mid] else { throw TraceError("stole proc from non-existent thread \(mid)") }
         if other.p != pid { throw TraceError("tried to steal proc \(pid) from thread \(mid), but got proc \(other.p) instead") }
-        mStates[mid] = MState(g: other.g, p: noID)
+        mStates.set(mid, MState(g: other.g, p: noID))
         push(ev.event(g, p, m), bad: ev.badMask)
         return true
     }
@@ -580,13 +599,13 @@ struct Ordering {
         guard ev.a2 < 5 else { throw TraceError("invalid status for goroutine \(gid): \(ev.a2)") }
         let status = UInt8(ev.a2)
         var oldState = GoState.fromWire(ev.a2)
-        if let i = gStates.index(forKey: gid) {
-            if gStates.values[i].status != status {
-                throw TraceError("inconsistent status for goroutine \(gid): old \(GoWire.name(gStates.values[i].status)) vs. new \(GoWire.name(status))")
+        if let i = gStates.find(gid) {
+            if gStates[slot: i].status != status {
+                throw TraceError("inconsistent status for goroutine \(gid): old \(GoWire.name(gStates[slot: i].status)) vs. new \(GoWire.name(status))")
             }
-            gStates.values[i].seq = Seq(gen: gen, n: 0)
+            gStates[slot: i].seq = Seq(gen: gen, n: 0)
         } else if gen == initialGen {
-            gStates[gid] = GState(status: status, seq: Seq(gen: gen, n: 0))
+            gStates.set(gid, GState(status: status, seq: Seq(gen: gen, n: 0)))
             oldState = .undetermined
         } else {
             throw TraceError("found goroutine status for new goroutine after the first generation: id=\(gid) status=\(GoWire.name(status))")
@@ -609,7 +628,7 @@ struct Ordering {
                     }
                     cg = other.g
                 } else {
-                    mStates[mid] = MState(g: gid, p: noID)
+                    mStates.set(mid, MState(g: gid, p: noID))
                 }
                 cm = mid
             }
@@ -621,27 +640,27 @@ struct Ordering {
     private mutating func goSwitch(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
                                    _ ng: inout Int64) throws(TraceError) -> Bool {
         try Ordering.userGo(g, p, m)
-        guard let cur = gStates[g] else {
+        guard let curI = gStates.find(g) else {
             throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
         }
-        if cur.status != GoWire.running {
+        if gStates[slot: curI].status != GoWire.running {
             throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
         }
         let next = Int64(bitPattern: ev.a0)
         let seq = Seq(gen: gen, n: ev.a1)
-        guard let ni = gStates.index(forKey: next), gStates.values[ni].status == GoWire.waiting,
-              seq.succeeds(gStates.values[ni].seq) else { return false }
+        guard let ni = gStates.find(next), gStates[slot: ni].status == GoWire.waiting,
+              seq.succeeds(gStates[slot: ni].seq) else { return false }
         push(ev.event(g, p, m), bad: ev.badMask)
         if ev.type == Wire.goSwitch {
-            gStates[g]?.status = GoWire.waiting
+            if let ci = gStates.find(g) { gStates[slot: ci].status = GoWire.waiting }
             push(Event(type: Wire.goBlock, time: ev.time, goroutine: g, proc: p, thread: m))
         } else {
-            gStates[g] = nil
+            removeG(g)
             push(Event(type: Wire.goDestroy, time: ev.time, goroutine: g, proc: p, thread: m))
         }
-        if let ni2 = gStates.index(forKey: next) {
-            gStates.values[ni2].status = GoWire.running
-            gStates.values[ni2].seq = seq
+        if let ni2 = gStates.find(next) {
+            gStates[slot: ni2].status = GoWire.running
+            gStates[slot: ni2].seq = seq
         }
         ng = next
         push(Event(type: Wire.goStart, time: ev.time, goroutine: noID, proc: p, thread: m, a0: ev.a0, a1: ev.a1))

@@ -10,7 +10,7 @@ struct BatchCursor {
 
 /// Streams the ordered events of a Go 1.22+ trace, generation by generation, exactly as Go's
 /// `trace.Reader` does (same order, same times, same errors at the same point).
-struct V2Reader {
+final class V2Reader {
     let buffer: UnsafeRawBufferPointer
     let minor: Int
     let tables: TraceTables
@@ -43,7 +43,7 @@ struct V2Reader {
     var failure: TraceError?
 
     /// The next event, nil at the end of the trace.
-    mutating func next() throws(TraceError) -> Event? {
+    func next() throws(TraceError) -> Event? {
         if let failure { throw failure }
         if done { return nil }
         do {
@@ -74,13 +74,13 @@ struct V2Reader {
         e.located(generation: gen?.number)
     }
 
-    private mutating func syncEvent(time: Int64, snapshot: Int = 0, generation: UInt64 = 0) -> (Event, UInt8) {
+    private func syncEvent(time: Int64, snapshot: Int = 0, generation: UInt64 = 0) -> (Event, UInt8) {
         syncs += 1
         return (Event(type: Wire.syncEvent, time: time, goroutine: noID, proc: noID, thread: noID,
                       a0: UInt64(syncs), a1: UInt64(snapshot), a2: generation), 0)
     }
 
-    private mutating func step() throws(TraceError) -> (Event, UInt8)? {
+    private func step() throws(TraceError) -> (Event, UInt8)? {
         if let e = ordering.pop() { return e }
         let samplesLeft = gen.map { cpuIdx < $0.cpuSamples.count } ?? false
         if frontier.isEmpty && !samplesLeft {
@@ -134,7 +134,7 @@ struct V2Reader {
         return s
     }
 
-    private mutating func tryAdvance(_ i: Int, _ g: Generation) throws(TraceError) -> Bool {
+    private func tryAdvance(_ i: Int, _ g: Generation) throws(TraceError) -> Bool {
         var ev = frontier[i].ev
         let ok: Bool
         do {
@@ -153,7 +153,7 @@ struct V2Reader {
 
     // MARK: Generations
 
-    private mutating func installGen(_ g: Generation?) throws(TraceError) -> (Event, UInt8) {
+    private func installGen(_ g: Generation?) throws(TraceError) -> (Event, UInt8) {
         guard let g else {
             gen = nil
             done = true
@@ -176,7 +176,7 @@ struct V2Reader {
         return syncEvent(time: g.mul(g.minTs), snapshot: snapshot, generation: g.number)
     }
 
-    private mutating func nextGenWithSpill() throws(TraceError) -> (Event, UInt8) {
+    private func nextGenWithSpill() throws(TraceError) -> (Event, UInt8) {
         if let e = spillErr {
             if spillErrSync { throw e }
             spillErrSync = true
@@ -264,17 +264,17 @@ struct V2Reader {
 
     // MARK: Heap (Go's exact binary heap, so that ties resolve the same way)
 
-    private mutating func heapInsert(_ c: BatchCursor) {
+    private func heapInsert(_ c: BatchCursor) {
         frontier.append(c)
         _ = siftUp(frontier.count - 1)
     }
 
-    private mutating func heapUpdate(_ i: Int) {
+    private func heapUpdate(_ i: Int) {
         if siftUp(i) != i { return }
         siftDown(i)
     }
 
-    private mutating func heapRemove(_ i: Int) {
+    private func heapRemove(_ i: Int) {
         var i = i
         while i > 0 {
             frontier.swapAt((i - 1) / 2, i)
@@ -285,7 +285,7 @@ struct V2Reader {
         siftDown(0)
     }
 
-    private mutating func siftUp(_ i: Int) -> Int {
+    private func siftUp(_ i: Int) -> Int {
         var i = i
         while i > 0 && frontier[(i - 1) / 2].ev.time > frontier[i].ev.time {
             frontier.swapAt((i - 1) / 2, i)
@@ -294,7 +294,7 @@ struct V2Reader {
         return i
     }
 
-    private mutating func siftDown(_ i: Int) {
+    private func siftDown(_ i: Int) {
         var i = i
         let n = frontier.count
         while true {

@@ -1,0 +1,3 @@
+module gotracefixtures/gotest
+
+go 1.19
