@@ -10,11 +10,29 @@ struct Stats: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    @Flag(help: "Only stream the events through the reader (ordering and validation, nothing kept) and count them, as the benchmark's reference reader does.")
+    var stream = false
+
     @Argument(help: "The trace file.")
     var trace: String
 
     func run() throws {
         let started = DispatchTime.now()
+        if stream {
+            var n = 0
+            do {
+                let reader = try TraceReader(path: trace)
+                while try reader.next() != nil { n += 1 }
+            } catch {
+                FileHandleOutput.stderr("\(error.description)\n")
+                throw ExitCode(1)
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            var out = FileHandleOutput()
+            out.write(json ? "{\"events\": \(n), \"seconds\": \(seconds)}\n" : "events=\(n)\n")
+            out.flush()
+            return
+        }
         let loaded: Trace
         do {
             loaded = try Trace.load(path: trace, progress: Progress.reporter(for: trace))

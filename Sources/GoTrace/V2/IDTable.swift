@@ -1,111 +1,110 @@
-/// A hash map from 64-bit IDs (goroutine, proc, thread) to small values, for the per-event hot
-/// path of the ordering: open addressing with linear probing and a multiplicative hash, instead
-/// of `Dictionary`'s seeded SipHash. Deletion shifts entries back, so no tombstones build up.
-struct IDTable<Value> {
-    private var keys: [Int64]
-    private var values: [Value?]
-    private var used: [Bool]
-    private(set) var count = 0
+/// A hash map from 64-bit IDs (goroutine, proc, thread) to small plain values, for the per-event
+/// hot path of the ordering: open addressing with linear probing and a multiplicative hash over
+/// raw memory, instead of `Dictionary`'s seeded SipHash and copy-on-write checks. Deletion shifts
+/// entries back, so no tombstones build up.
+final class IDTable<Value: BitwiseCopyable> {
+    private struct Entry {
+        var key: Int64
+        var used: Bool
+        var value: Value
+    }
+
+    private var entries: UnsafeMutablePointer<Entry>
+    private var capacity: Int
     private var mask: Int
+    private(set) var count = 0
 
     init(capacity: Int = 64) {
         var cap = 16
         while cap < capacity * 2 { cap <<= 1 }
-        keys = [Int64](repeating: 0, count: cap)
-        values = [Value?](repeating: nil, count: cap)
-        used = [Bool](repeating: false, count: cap)
+        self.capacity = cap
         mask = cap - 1
+        entries = IDTable.allocate(cap)
     }
 
-    @inline(__always) private func slot(_ k: Int64) -> Int {
+    deinit { entries.deallocate() }
+
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<Entry> {
+        let p = UnsafeMutablePointer<Entry>.allocate(capacity: n)
+        UnsafeMutableRawPointer(p).initializeMemory(as: UInt8.self, repeating: 0, count: n * MemoryLayout<Entry>.stride)
+        return p
+    }
+
+    @inline(__always) private func home(_ k: Int64) -> Int {
         Int(truncatingIfNeeded: (UInt64(bitPattern: k) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
     /// The slot holding `k`, or nil.
     @inline(__always) func find(_ k: Int64) -> Int? {
-        var i = slot(k)
-        while used[i] {
-            if keys[i] == k { return i }
+        var i = home(k)
+        while entries[i].used {
+            if entries[i].key == k { return i }
             i = (i + 1) & mask
         }
         return nil
     }
 
+    /// The value in a slot returned by `find` (valid until the next insertion or removal).
     @inline(__always) subscript(slot i: Int) -> Value {
-        get { values[i].unsafelyUnwrapped }
-        _modify {
-            var v = values[i].unsafelyUnwrapped
-            values[i] = nil
-            defer { values[i] = v }
-            yield &v
-        }
+        get { entries[i].value }
+        set { entries[i].value = newValue }
     }
 
     @inline(__always) subscript(_ k: Int64) -> Value? {
-        get { find(k).map { values[$0].unsafelyUnwrapped } }
+        guard let i = find(k) else { return nil }
+        return entries[i].value
     }
 
-    mutating func set(_ k: Int64, _ v: Value) {
+    func set(_ k: Int64, _ v: Value) {
         if let i = find(k) {
-            values[i] = v
+            entries[i].value = v
             return
         }
-        if (count + 1) * 2 > keys.count { grow() }
-        var i = slot(k)
-        while used[i] { i = (i + 1) & mask }
-        used[i] = true
-        keys[i] = k
-        values[i] = v
+        if (count + 1) * 2 > capacity { grow() }
+        var i = home(k)
+        while entries[i].used { i = (i + 1) & mask }
+        entries[i] = Entry(key: k, used: true, value: v)
         count += 1
     }
 
     @discardableResult
-    mutating func remove(_ k: Int64) -> Value? {
+    func remove(_ k: Int64) -> Value? {
         guard var i = find(k) else { return nil }
-        let old = values[i]
-        used[i] = false
-        values[i] = nil
+        let old = entries[i].value
+        entries[i].used = false
         count -= 1
-        // Backward-shift deletion.
         var j = i
         while true {
             j = (j + 1) & mask
-            if !used[j] { break }
-            let home = slot(keys[j])
-            // Move j into the hole at i if its home is not in (i, j] cyclically.
-            let inRange = i <= j ? (home > i && home <= j) : (home > i || home <= j)
+            if !entries[j].used { break }
+            let h = home(entries[j].key)
+            let inRange = i <= j ? (h > i && h <= j) : (h > i || h <= j)
             if !inRange {
-                keys[i] = keys[j]
-                values[i] = values[j]
-                used[i] = true
-                used[j] = false
-                values[j] = nil
+                entries[i] = entries[j]
+                entries[j].used = false
                 i = j
             }
         }
         return old
     }
 
-    private mutating func grow() {
-        let oldKeys = keys, oldValues = values, oldUsed = used
-        let cap = keys.count * 2
-        keys = [Int64](repeating: 0, count: cap)
-        values = [Value?](repeating: nil, count: cap)
-        used = [Bool](repeating: false, count: cap)
-        mask = cap - 1
+    private func grow() {
+        let old = entries, oldCap = capacity
+        capacity *= 2
+        mask = capacity - 1
+        entries = IDTable.allocate(capacity)
         count = 0
-        for i in 0..<oldKeys.count where oldUsed[i] {
-            var s = slot(oldKeys[i])
-            while used[s] { s = (s + 1) & mask }
-            used[s] = true
-            keys[s] = oldKeys[i]
-            values[s] = oldValues[i]
+        for i in 0..<oldCap where old[i].used {
+            var s = home(old[i].key)
+            while entries[s].used { s = (s + 1) & mask }
+            entries[s] = old[i]
             count += 1
         }
+        old.deallocate()
     }
 
-    /// All entries (for the rare whole-map scans).
+    /// Every entry (for the rare whole-map scans).
     func forEach(_ body: (Int64, Value) -> Void) {
-        for i in 0..<keys.count where used[i] { body(keys[i], values[i].unsafelyUnwrapped) }
+        for i in 0..<capacity where entries[i].used { body(entries[i].key, entries[i].value) }
     }
 }

@@ -59,6 +59,8 @@ struct GState {
 struct PState {
     var status: UInt8
     var seq: Seq
+    /// The only range a proc has is GC incremental sweep.
+    var sweeping = false
 }
 
 /// A goroutine's or proc's region stack and ranges in flight (kept apart from the hot state).
@@ -100,20 +102,43 @@ enum ProcWire {
     }
 }
 
+/// A small ring buffer of ready events in raw memory.
+final class EventQueue {
+    private let slots = UnsafeMutablePointer<(event: Event, bad: UInt8)>.allocate(capacity: 16)
+    private var head = 0
+    private var count = 0
+
+    deinit { slots.deallocate() }
+
+    @inline(__always) func push(_ e: Event, _ bad: UInt8) {
+        // Never more than a handful are pending; 16 slots leave room to spare.
+        guard count < 16 else { return }
+        (slots + ((head + count) & 15)).initialize(to: (e, bad))
+        count += 1
+    }
+
+    @inline(__always) func pop() -> (event: Event, bad: UInt8)? {
+        guard count > 0 else { return nil }
+        let e = slots[head]
+        head = (head + 1) & 15
+        count -= 1
+        return e
+    }
+}
+
 /// Go's `ordering`: emulates the scheduler to decide which M's next event may happen now, checks
 /// that it is valid, and emits the resulting API events.
 ///
 /// Each `advance` returns false when the event is not ready yet (another M must move first) and
 /// throws when the trace is inconsistent. The state lives across generations.
-struct Ordering {
-    var gStates = IDTable<GState>(capacity: 1024)
-    var pStates = IDTable<PState>(capacity: 64)
-    var mStates = IDTable<MState>(capacity: 64)
+final class Ordering {
+    let gStates = IDTable<GState>(capacity: 1024)
+    let pStates = IDTable<PState>(capacity: 64)
+    let mStates = IDTable<MState>(capacity: 64)
     var gCold: [Int64: Cold] = [:]
-    var pCold: [Int64: Cold] = [:]
 
     /// Forgets a goroutine, with its cold state if it has any.
-    @inline(__always) mutating func removeG(_ g: Int64) {
+    @inline(__always) func removeG(_ g: Int64) {
         if let s = gStates.remove(g), s.hasCold { gCold[g] = nil }
     }
     var activeTasks: [UInt64: (name: UInt32, parent: UInt64)] = [:]
@@ -121,24 +146,12 @@ struct Ordering {
     /// 0 undetermined, 1 not running, 2 running.
     var gcState: UInt8 = 0
     var initialGen: UInt64 = 0
-    /// Events ready to return, with the bad-ID mask of the wire event they came from.
-    var queue: [(event: Event, bad: UInt8)] = []
-    var queueHead = 0
+    /// Events ready to return, with the bad-ID mask of the wire event they came from. One advance
+    /// pushes at most three, and the reader drains the queue before advancing again.
+    let queue = EventQueue()
 
-    @inline(__always) mutating func push(_ e: Event, bad: UInt8 = 0) { queue.append((e, bad)) }
-
-    @inline(__always) mutating func pop() -> (event: Event, bad: UInt8)? {
-        guard queueHead < queue.count else { return nil }
-        let e = queue[queueHead]
-        queueHead += 1
-        if queueHead == queue.count {
-            queue.removeAll(keepingCapacity: true)
-            queueHead = 0
-        }
-        return e
-    }
-
-    var queueIsEmpty: Bool { queueHead >= queue.count }
+    @inline(__always) func push(_ e: Event, bad: UInt8 = 0) { queue.push(e, bad) }
+    @inline(__always) func pop() -> (event: Event, bad: UInt8)? { queue.pop() }
 
     static func name(_ t: UInt8) -> String { Wire.specs[Int(t)].name }
 
@@ -193,7 +206,7 @@ struct Ordering {
     }
 
     /// Tries to advance `ev`, the next event of thread `m` in generation `gen`.
-    mutating func advance(_ ev: inout RawEvent, m: Int64, gen: UInt64) throws(TraceError) -> Bool {
+    func advance(_ ev: inout RawEvent, m: Int64, gen: UInt64) throws(TraceError) -> Bool {
         if initialGen == 0 { initialGen = gen }
         var g = noID, p = noID
         let hasM = m != noID
@@ -463,20 +476,29 @@ struct Ordering {
             ok = true
         case Wire.gcSweepBegin:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            guard pStates.find(p) != nil else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
-            try Ordering.beginRange(&pCold[p, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0))
+            guard let j = pStates.find(p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            if pStates[slot: j].sweeping {
+                throw TraceError("discovered event already in-flight for when starting event GCSweepBegin")
+            }
+            pStates[slot: j].sweeping = true
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.gcSweepActive:
             let pid = Int64(bitPattern: ev.a0)
-            guard pStates.find(pid) != nil else { throw TraceError("encountered GCSweepActive for unknown proc \(pid)") }
-            try Ordering.activeRange(&pCold[pid, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
+            guard let j = pStates.find(pid) else { throw TraceError("encountered GCSweepActive for unknown proc \(pid)") }
+            if gen == initialGen {
+                if pStates[slot: j].sweeping { throw TraceError("found named active range already in first gen: {32 0}") }
+                pStates[slot: j].sweeping = true
+            } else if !pStates[slot: j].sweeping {
+                throw TraceError("resource is missing active range: GCSweepBegin []")
+            }
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.gcSweepEnd:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            guard pStates.find(p) != nil else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
-            _ = try Ordering.endRange(&pCold[p, default: Cold()].inFlight, ev.type)
+            guard let j = pStates.find(p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            if !pStates[slot: j].sweeping { throw TraceError("tried to end event GCSweepBegin, but not in-flight") }
+            pStates[slot: j].sweeping = false
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.stwBegin, Wire.gcMarkAssistBegin:
@@ -521,7 +543,7 @@ struct Ordering {
         return ok
     }
 
-    private mutating func procStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+    private func procStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
                                      _ np: inout Int64) throws(TraceError) -> Bool {
         let pid = Int64(bitPattern: ev.a0)
         guard ev.a1 < 5 else { throw TraceError("invalid status for proc \(pid): \(ev.a1)") }
@@ -563,7 +585,7 @@ struct Ordering {
         return true
     }
 
-    private mutating func procSteal(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+    private func procSteal(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
                                     _ np: inout Int64) throws(TraceError) -> Bool {
         let pid = Int64(bitPattern: ev.a0)
         let seq = Seq(gen: gen, n: ev.a1)
@@ -592,7 +614,7 @@ struct Ordering {
         return true
     }
 
-    private mutating func goStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+    private func goStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
                                    _ ng: inout Int64) throws(TraceError) -> Bool {
         let gid = Int64(bitPattern: ev.a0)
         let mid = Int64(bitPattern: ev.a1)
@@ -637,7 +659,7 @@ struct Ordering {
         return true
     }
 
-    private mutating func goSwitch(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
+    private func goSwitch(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
                                    _ ng: inout Int64) throws(TraceError) -> Bool {
         try Ordering.userGo(g, p, m)
         guard let curI = gStates.find(g) else {

@@ -2,10 +2,18 @@
 struct BatchCursor {
     var mIndex: Int
     var m: Int64
+    /// Range of this M's batches in the reader's `batchList`.
     var batchIdx = 0
+    var batchEnd = 0
     var dataOff = 0
     var lastTs: Int64 = 0
     var ev = RawEvent()
+}
+
+/// A frontier heap entry: the next event time of a cursor.
+struct HeapEntry {
+    var time: Int64
+    var cursor: Int
 }
 
 /// Streams the ordered events of a Go 1.22+ trace, generation by generation, exactly as Go's
@@ -17,9 +25,15 @@ final class V2Reader {
     var genReader: GenerationReader
     var gen: Generation?
     var hadGen = false
-    var frontier: [BatchCursor] = []
+    /// Per-M cursors of the current generation; the frontier heap refers to them by index.
+    var cursors: [BatchCursor] = []
+    /// Go's frontier min-heap, keyed by each cursor's next event time.
+    var frontier: [HeapEntry] = []
+    /// The current generation's event batches, grouped by M (each cursor owns a range).
+    var batchList: [BatchRef] = []
+    let wireInfo = WireInfo.table
     var cpuIdx = 0
-    var ordering = Ordering()
+    let ordering = Ordering()
     var lastTs: Int64 = 0
     var syncs = 0
     var done = false
@@ -96,7 +110,7 @@ final class V2Reader {
             }
             return try installGen(g)
         }
-        if let g = gen, cpuIdx < g.cpuSamples.count, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].ev.time {
+        if let g = gen, cpuIdx < g.cpuSamples.count, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
             let s = g.cpuSamples[cpuIdx]
             cpuIdx += 1
             return (Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), 0)
@@ -105,7 +119,7 @@ final class V2Reader {
             throw located(TraceError("broken trace: frontier is empty"))
         }
         if try !tryAdvance(0, g) {
-            frontier.sort { $0.ev.time < $1.ev.time }
+            frontier.sort { $0.time < $1.time }
             var advanced = false
             var i = 1
             while i < frontier.count {
@@ -125,7 +139,8 @@ final class V2Reader {
 
     private func frontierDump() -> String {
         var s = ""
-        for c in frontier {
+        for e in frontier {
+            let c = cursors[e.cursor]
             let spec = Wire.specs[Int(c.ev.type)]
             s += "M \(c.m) [\(spec.name) time=\(c.ev.time)"
             for (k, name) in spec.args.dropFirst().enumerated() { s += " \(name)=\(c.ev.arg(k))" }
@@ -135,15 +150,17 @@ final class V2Reader {
     }
 
     private func tryAdvance(_ i: Int, _ g: Generation) throws(TraceError) -> Bool {
-        var ev = frontier[i].ev
+        let ci = frontier[i].cursor
+        var ev = cursors[ci].ev
         let ok: Bool
         do {
-            ok = try ordering.advance(&ev, m: frontier[i].m, gen: g.number)
+            ok = try ordering.advance(&ev, m: cursors[ci].m, gen: g.number)
         } catch {
             throw located(error)
         }
         if !ok { return false }
-        if try decodeNext(&frontier[i], g) {
+        if try decodeNext(&cursors[ci], g) {
+            frontier[i].time = cursors[ci].ev.time
             heapUpdate(i)
         } else {
             heapRemove(i)
@@ -163,10 +180,18 @@ final class V2Reader {
         hadGen = true
         gen = g
         frontier.removeAll(keepingCapacity: true)
+        cursors.removeAll(keepingCapacity: true)
         cpuIdx = 0
+        batchList.removeAll(keepingCapacity: true)
         for (k, m) in g.batchMs.enumerated() {
             var c = BatchCursor(mIndex: k, m: Int64(bitPattern: m))
-            if try decodeNext(&c, g) { heapInsert(c) }
+            c.batchIdx = batchList.count
+            batchList.append(contentsOf: g.batches[k])
+            c.batchEnd = batchList.count
+            if try decodeNext(&c, g) {
+                cursors.append(c)
+                heapInsert(HeapEntry(time: c.ev.time, cursor: cursors.count - 1))
+            }
         }
         var snapshot = 0
         if let c = g.clock {
@@ -206,65 +231,90 @@ final class V2Reader {
     /// Decodes the next event of cursor `c` (Go's `batchCursor.nextEvent`). False when the M has no more.
     @inline(__always)
     private func decodeNext(_ c: inout BatchCursor, _ g: Generation) throws(TraceError) -> Bool {
-        let list = g.batches[c.mIndex]
-        while c.batchIdx < list.count && list[c.batchIdx].size == c.dataOff {
+        while c.batchIdx < c.batchEnd && batchList[c.batchIdx].size == c.dataOff {
             c.batchIdx += 1
             c.dataOff = 0
             c.lastTs = 0
         }
-        if c.batchIdx == list.count { return false }
-        let b = list[c.batchIdx]
+        if c.batchIdx == c.batchEnd { return false }
+        let b = batchList[c.batchIdx]
         if c.lastTs == 0 { c.lastTs = g.mul(b.time) }
-        var cur = ByteCursor(buffer, from: b.dataStart + c.dataOff, to: b.dataStart + b.size)
-        let at = cur.pos
-        let typ = cur.readByte() ?? 0
-        if typ >= Wire.maxExperimental {
-            throw TraceError("found invalid event type: \(typ)", offset: at, generation: g.number, batchOffset: b.headerOffset)
+        guard let base = buffer.baseAddress else { return false }
+        let start = b.dataStart + c.dataOff
+        let end = b.dataStart + b.size
+        var pos = start
+        let typ = base.load(fromByteOffset: pos, as: UInt8.self)
+        pos += 1
+        let info = wireInfo[Int(typ)]
+        if info.argCount == 0xff {
+            if typ >= Wire.maxExperimental {
+                throw TraceError("found invalid event type: \(typ)", offset: start, generation: g.number, batchOffset: b.headerOffset)
+            }
+            throw TraceError("found event without a timestamp: type=\(typ)", offset: start, generation: g.number, batchOffset: b.headerOffset)
         }
-        guard Wire.isTimed[Int(typ)] else {
-            throw TraceError("found event without a timestamp: type=\(typ)", offset: at, generation: g.number, batchOffset: b.headerOffset)
+        @inline(__always) func uvarint() -> UInt64? {
+            var x: UInt64 = 0
+            var shift: UInt64 = 0
+            var i = 0
+            while pos < end {
+                let v = base.load(fromByteOffset: pos, as: UInt8.self)
+                pos += 1
+                if v < 0x80 {
+                    if i == 9 && v > 1 { return nil }
+                    return x | UInt64(v) << shift
+                }
+                x |= UInt64(v & 0x7f) << shift
+                shift += 7
+                i += 1
+                if i == 10 { return nil }
+            }
+            return nil
         }
-        guard let dt = cur.readUvarint() else {
-            throw TraceError("found invalid uvarint for timestamp", offset: at, generation: g.number, batchOffset: b.headerOffset)
+        guard let dt = uvarint() else {
+            throw TraceError("found invalid uvarint for timestamp", offset: start, generation: g.number, batchOffset: b.headerOffset)
         }
         var ev = RawEvent()
         ev.type = typ
-        let n = Int(Wire.timedArgCounts[Int(typ)])
-        var i = 0
-        while i < n {
-            guard let v = cur.readUvarint() else {
-                throw TraceError("found invalid uvarint", offset: at, generation: g.number, batchOffset: b.headerOffset)
-            }
-            switch i {
-            case 0: ev.a0 = v
-            case 1: ev.a1 = v
-            case 2: ev.a2 = v
-            default: ev.a3 = v
-            }
-            i += 1
+        let n = Int(info.argCount)
+        if n > 0 {
+            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            ev.a0 = v
+        }
+        if n > 1 {
+            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            ev.a1 = v
+        }
+        if n > 2 {
+            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            ev.a2 = v
+        }
+        if n > 3 {
+            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            ev.a3 = v
         }
         // Resolve string and stack IDs to global ones.
-        let spec = Wire.specs[Int(typ)]
-        if !spec.stackArgs.isEmpty || !spec.stringArgs.isEmpty {
-            for k in spec.stackArgs {
-                let local = ev.arg(k)
-                if let gid = g.stacks.lookup(local) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
-            }
-            for k in spec.stringArgs {
-                let local = ev.arg(k)
-                if let gid = g.strings.lookup(local) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
+        if info.stackMask | info.stringMask != 0 {
+            var k = 0
+            while k < 4 {
+                let bit: UInt8 = 1 << k
+                if info.stackMask & bit != 0 {
+                    if let gid = g.stacks.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
+                } else if info.stringMask & bit != 0 {
+                    if let gid = g.strings.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
+                }
+                k += 1
             }
         }
         ev.time = g.mul(dt) &+ c.lastTs
         c.lastTs = ev.time
-        c.dataOff = cur.pos - b.dataStart
+        c.dataOff = pos - b.dataStart
         c.ev = ev
         return true
     }
 
     // MARK: Heap (Go's exact binary heap, so that ties resolve the same way)
 
-    private func heapInsert(_ c: BatchCursor) {
+    private func heapInsert(_ c: HeapEntry) {
         frontier.append(c)
         _ = siftUp(frontier.count - 1)
     }
@@ -287,7 +337,7 @@ final class V2Reader {
 
     private func siftUp(_ i: Int) -> Int {
         var i = i
-        while i > 0 && frontier[(i - 1) / 2].ev.time > frontier[i].ev.time {
+        while i > 0 && frontier[(i - 1) / 2].time > frontier[i].time {
             frontier.swapAt((i - 1) / 2, i)
             i = (i - 1) / 2
         }
@@ -299,10 +349,10 @@ final class V2Reader {
         let n = frontier.count
         while true {
             var m = i
-            var minT = i < n ? frontier[i].ev.time : Int64.max
+            var minT = i < n ? frontier[i].time : Int64.max
             let l = 2 * i + 1, r = 2 * i + 2
-            if l < n, frontier[l].ev.time < minT { minT = frontier[l].ev.time; m = l }
-            if r < n, frontier[r].ev.time < minT { m = r }
+            if l < n, frontier[l].time < minT { minT = frontier[l].time; m = l }
+            if r < n, frontier[r].time < minT { m = r }
             if m == i { return }
             frontier.swapAt(i, m)
             i = m

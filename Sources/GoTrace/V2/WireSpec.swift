@@ -178,3 +178,26 @@ enum Wire {
         }
     }
 }
+
+/// Per wire type, what the hot decoder needs, as plain bytes in raw memory (no array or
+/// lazy-global access per event).
+struct WireInfo {
+    /// Arguments after dt, or 0xff if the type is not a timed event.
+    var argCount: UInt8
+    /// Bit i set: argument i is a stack ID / a string ID.
+    var stackMask: UInt8
+    var stringMask: UInt8
+
+    nonisolated(unsafe) static let table: UnsafeMutablePointer<WireInfo> = {
+        let t = UnsafeMutablePointer<WireInfo>.allocate(capacity: 256)
+        for i in 0..<256 {
+            let s = Wire.specs[i]
+            var stack: UInt8 = 0, string: UInt8 = 0
+            for k in s.stackArgs where s.isTimed { stack |= 1 << k }
+            for k in s.stringArgs where s.isTimed { string |= 1 << k }
+            (t + i).initialize(to: WireInfo(argCount: s.isTimed ? UInt8(s.args.count - 1) : 0xff,
+                                            stackMask: stack, stringMask: string))
+        }
+        return t
+    }()
+}
