@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(
             name: "GoTraceTests",
             dependencies: ["GoTrace"],
+            exclude: ["Vectors"],
             swiftSettings: strict
         ),
     ]

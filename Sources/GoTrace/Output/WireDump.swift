@@ -19,7 +19,7 @@ public enum WireDump {
             let at = c.pos
             guard let x = c.readUvarint() else {
                 if c.pos >= c.end { throw TraceError(at == c.end ? "EOF" : "unexpected EOF", offset: at) }
-                throw TraceError("varint overflows a 64-bit integer", offset: at)
+                throw TraceError("binary: varint overflows a 64-bit integer", offset: at)
             }
             return x
         }
@@ -88,9 +88,10 @@ public enum WireDump {
             size[Int(r.type)] += n
             total += 1
         }
-        // Go sorts all 256 types by bytes, descending, with an unstable sort; ties (zeros) keep
-        // no particular order. We keep type order among ties.
-        let order = (0..<256).sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
+        // Go sorts all 256 types (in type order) by bytes, descending, with slices.SortFunc:
+        // unstable, so the order of ties is whatever its pdqsort leaves; GoSort reproduces it.
+        var order = Array(0..<256)
+        GoSort.sortFunc(&order) { a, b in size[b] < size[a] ? -1 : (size[b] > size[a] ? 1 : 0) }
         let specCount = v.isV2 ? (v.minor >= 26 ? 137 : Int(Wire.maxType(forMinor: v.minor)) + 1) : 0
         var rows: [[String]] = [["Event", "Bytes", "%", "Count", "%"], ["-", "-", "-", "-", "-"]]
         let fileBytes = bytes.count

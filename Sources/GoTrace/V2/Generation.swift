@@ -113,13 +113,13 @@ struct GenerationReader {
         }
         var exp: UInt8 = 0
         if b == Wire.experimentalBatch {
-            guard let e = c.readByte() else { throw TraceError("unexpected EOF", offset: c.pos) }
+            guard let e = c.readByte() else { throw TraceError("EOF", offset: c.pos) }
             exp = e
         }
         func field(_ what: String, _ c: inout ByteCursor) throws(TraceError) -> UInt64 {
             let at = c.pos
             guard let v = c.readUvarint() else {
-                let why = c.pos >= c.end ? (at == c.end ? "EOF" : "unexpected EOF") : "varint overflows a 64-bit integer"
+                let why = c.pos >= c.end ? (at == c.end ? "EOF" : "unexpected EOF") : "binary: varint overflows a 64-bit integer"
                 throw TraceError("error reading batch \(what): \(why)", offset: at, batchOffset: start)
             }
             return v
@@ -143,14 +143,19 @@ struct GenerationReader {
     /// Pending per-generation tables, resolved once all batches are read.
     struct PendingTables {
         var strings: [(id: UInt64, start: Int, count: Int)] = []
-        var stringIDs: Set<UInt64> = []
+        var stringIndex: [UInt64: Int] = [:]
         var stacks: [(id: UInt64, pcs: [UInt64])] = []
-        var stackIDs: Set<UInt64> = []
+        var stackIndex: [UInt64: Int] = [:]
         var pcs: [UInt64: (funcID: UInt64, fileID: UInt64, line: UInt64)] = [:]
         var rawSamples: [(time: UInt64, m: UInt64, p: UInt64, g: UInt64, stack: UInt64)] = []
     }
 
     func byte(at i: Int) -> UInt8 { buffer.load(fromByteOffset: i, as: UInt8.self) }
+
+    /// Bytes of the file as text (lossy), for error messages.
+    func text(_ start: Int, _ count: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)]), as: UTF8.self)
+    }
 
     func isSyncBatch(_ b: BatchRef) -> Bool {
         guard b.size > 0 else { return false }
@@ -190,7 +195,9 @@ struct GenerationReader {
     private func uvarint(_ c: inout ByteCursor) throws(TraceError) -> UInt64 {
         let at = c.pos
         guard let v = c.readUvarint() else {
-            throw TraceError(c.pos >= c.end ? "unexpected EOF" : "varint overflows a 64-bit integer", offset: at)
+            // Like Go's binary.ReadUvarint: a plain EOF when no byte was left at all.
+            let why = c.pos >= c.end ? (at == c.end ? "EOF" : "unexpected EOF") : "binary: varint overflows a 64-bit integer"
+            throw TraceError(why, offset: at)
         }
         return v
     }
@@ -211,9 +218,11 @@ struct GenerationReader {
             guard c.readBytes(n) != nil else {
                 throw TraceError("failed to read full string: read \(c.remaining) but wanted \(n)", offset: start)
             }
-            if id == 0 || !t.stringIDs.insert(id).inserted {
-                throw TraceError("multiple strings with the same ID: id=\(id)", offset: at)
+            if id == 0 || t.stringIndex[id] != nil {
+                let existing = t.stringIndex[id].map { text(t.strings[$0].start, t.strings[$0].count) } ?? ""
+                throw TraceError("multiple strings with the same ID: id=\(id), new=\(text(start, n)), existing=\(existing)", offset: at)
             }
+            t.stringIndex[id] = t.strings.count
             t.strings.append((id, start, n))
         }
     }
@@ -244,9 +253,12 @@ struct GenerationReader {
                 pcs.append(pc)
                 if t.pcs[pc] == nil { t.pcs[pc] = (fn, file, line) }
             }
-            if id == 0 || !t.stackIDs.insert(id).inserted {
-                throw TraceError("multiple stacks with the same ID: id=\(id)", offset: at)
+            if id == 0 || t.stackIndex[id] != nil {
+                func show(_ pcs: [UInt64]) -> String { pcs.map { "\t0x\(String($0, radix: 16))\n" }.joined() }
+                let existing = t.stackIndex[id].map { show(t.stacks[$0].pcs) } ?? ""
+                throw TraceError("multiple trace.stacks with the same ID: id=\(id), new=\(show(pcs)), existing=\(existing)", offset: at)
             }
+            t.stackIndex[id] = t.stacks.count
             t.stacks.append((id, pcs))
         }
     }

@@ -132,6 +132,13 @@ final class EventQueue {
 /// Each `advance` returns false when the event is not ready yet (another M must move first) and
 /// throws when the trace is inconsistent. The state lives across generations.
 final class Ordering {
+    /// For names in error messages.
+    let tables: TraceTables
+
+    init(tables: TraceTables) {
+        self.tables = tables
+    }
+
     let gStates = IDTable<GState>(capacity: 1024)
     let pStates = IDTable<PState>(capacity: 64)
     let mStates = IDTable<MState>(capacity: 64)
@@ -424,7 +431,7 @@ final class Ordering {
                 gCold[g, default: Cold()].regions.append(r)
             } else if let top = gCold[g]?.regions.last {
                 if top.task != r.task || top.name != r.name {
-                    throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(r.name)} when the inner-most active region start event is {\(top.task) \(top.name)}")
+                    throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(tables.string(r.name))} when the inner-most active region start event is {\(top.task) \(tables.string(top.name))}")
                 }
                 gCold[g]?.regions.removeLast()
             }
@@ -546,9 +553,10 @@ final class Ordering {
     private func procStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
                                      _ np: inout Int64) throws(TraceError) -> Bool {
         let pid = Int64(bitPattern: ev.a0)
-        guard ev.a1 < 5 else { throw TraceError("invalid status for proc \(pid): \(ev.a1)") }
-        let status = UInt8(ev.a1)
-        var oldState = ProcState.fromWire(ev.a1)
+        // Go converts the status to its 8-bit type before checking it.
+        let status = UInt8(truncatingIfNeeded: ev.a1)
+        guard status < 5 else { throw TraceError("invalid status for proc \(pid): \(status)") }
+        var oldState = ProcState.fromWire(UInt64(status))
         if let i = pStates.find(pid) {
             let known = pStates[slot: i].status
             if status == ProcWire.syscallAbandoned && known == ProcWire.syscall {
@@ -618,9 +626,9 @@ final class Ordering {
                                    _ ng: inout Int64) throws(TraceError) -> Bool {
         let gid = Int64(bitPattern: ev.a0)
         let mid = Int64(bitPattern: ev.a1)
-        guard ev.a2 < 5 else { throw TraceError("invalid status for goroutine \(gid): \(ev.a2)") }
-        let status = UInt8(ev.a2)
-        var oldState = GoState.fromWire(ev.a2)
+        let status = UInt8(truncatingIfNeeded: ev.a2)
+        guard status < 5 else { throw TraceError("invalid status for goroutine \(gid): \(status)") }
+        var oldState = GoState.fromWire(UInt64(status))
         if let i = gStates.find(gid) {
             if gStates[slot: i].status != status {
                 throw TraceError("inconsistent status for goroutine \(gid): old \(GoWire.name(gStates[slot: i].status)) vs. new \(GoWire.name(status))")

@@ -8,6 +8,8 @@ struct BatchCursor {
     var dataOff = 0
     var lastTs: Int64 = 0
     var ev = RawEvent()
+    /// File offset of `ev`, to show its wire arguments in error messages.
+    var evStart = 0
 }
 
 /// A frontier heap entry: the next event time of a cursor.
@@ -33,7 +35,7 @@ final class V2Reader {
     var batchList: [BatchRef] = []
     let wireInfo = WireInfo.table
     var cpuIdx = 0
-    let ordering = Ordering()
+    let ordering: Ordering
     var lastTs: Int64 = 0
     var syncs = 0
     var done = false
@@ -51,6 +53,7 @@ final class V2Reader {
         self.minor = minor
         self.tables = tables
         genReader = GenerationReader(buffer: buffer, minor: minor, tables: tables)
+        ordering = Ordering(tables: tables)
     }
 
     /// The first error returned; every later call returns it again.
@@ -68,6 +71,11 @@ final class V2Reader {
             lastTs = ev.time
             return ev
         } catch {
+            // Go's table readers can return a bare io.EOF, which its callers take as the end.
+            if error.message == "EOF" {
+                done = true
+                return nil
+            }
             failure = error
             throw error
         }
@@ -143,7 +151,10 @@ final class V2Reader {
             let c = cursors[e.cursor]
             let spec = Wire.specs[Int(c.ev.type)]
             s += "M \(c.m) [\(spec.name) time=\(c.ev.time)"
-            for (k, name) in spec.args.dropFirst().enumerated() { s += " \(name)=\(c.ev.arg(k))" }
+            // The file's own argument values (string and stack IDs as written, not ours).
+            var cur = ByteCursor(buffer, from: c.evStart + 1)
+            _ = cur.readUvarint()
+            for name in spec.args.dropFirst() { s += " \(name)=\(cur.readUvarint() ?? 0)" }
             s += "]\n"
         }
         return s
@@ -309,6 +320,7 @@ final class V2Reader {
         c.lastTs = ev.time
         c.dataOff = pos - b.dataStart
         c.ev = ev
+        c.evStart = start
         return true
     }
 
