@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The parsing library: bytes in, Go's ordered event stream out. No package dependencies.
@@ -23,11 +24,22 @@ let package = Package(
             // construction (single-threaded readers), so skip the dynamic checks in release.
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // Everything go tool trace computes from the event stream: goroutine summaries, blocking
+        // profiles (pprof), user tasks and regions, MMU, GC and timeline series.
+        .target(
+            name: "GoTraceAnalysis",
+            dependencies: [
+                "GoTrace",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "gotrace",
             dependencies: [
                 "GoTrace",
+                "GoTraceAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -36,6 +48,11 @@ let package = Package(
             name: "GoTraceTests",
             dependencies: ["GoTrace"],
             exclude: ["Vectors"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GoTraceAnalysisTests",
+            dependencies: ["GoTrace", "GoTraceAnalysis"],
             swiftSettings: strict
         ),
     ]
