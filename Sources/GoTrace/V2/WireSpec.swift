@@ -32,68 +32,68 @@ struct WireSpec: Sendable {
     var timedArgCount: Int { isTimed ? args.count - 1 : args.count }
 }
 
-/// Wire event type numbers (Go's `tracev2.Ev*`).
-enum Wire {
-    static let eventBatch: UInt8 = 1
-    static let stacks: UInt8 = 2
-    static let stack: UInt8 = 3
-    static let strings: UInt8 = 4
-    static let string: UInt8 = 5
-    static let cpuSamples: UInt8 = 6
-    static let cpuSample: UInt8 = 7
-    static let frequency: UInt8 = 8
-    static let procsChange: UInt8 = 9
-    static let procStart: UInt8 = 10
-    static let procStop: UInt8 = 11
-    static let procSteal: UInt8 = 12
-    static let procStatus: UInt8 = 13
-    static let goCreate: UInt8 = 14
-    static let goCreateSyscall: UInt8 = 15
-    static let goStart: UInt8 = 16
-    static let goDestroy: UInt8 = 17
-    static let goDestroySyscall: UInt8 = 18
-    static let goStop: UInt8 = 19
-    static let goBlock: UInt8 = 20
-    static let goUnblock: UInt8 = 21
-    static let goSyscallBegin: UInt8 = 22
-    static let goSyscallEnd: UInt8 = 23
-    static let goSyscallEndBlocked: UInt8 = 24
-    static let goStatus: UInt8 = 25
-    static let stwBegin: UInt8 = 26
-    static let stwEnd: UInt8 = 27
-    static let gcActive: UInt8 = 28
-    static let gcBegin: UInt8 = 29
-    static let gcEnd: UInt8 = 30
-    static let gcSweepActive: UInt8 = 31
-    static let gcSweepBegin: UInt8 = 32
-    static let gcSweepEnd: UInt8 = 33
-    static let gcMarkAssistActive: UInt8 = 34
-    static let gcMarkAssistBegin: UInt8 = 35
-    static let gcMarkAssistEnd: UInt8 = 36
-    static let heapAlloc: UInt8 = 37
-    static let heapGoal: UInt8 = 38
-    static let goLabel: UInt8 = 39
-    static let userTaskBegin: UInt8 = 40
-    static let userTaskEnd: UInt8 = 41
-    static let userRegionBegin: UInt8 = 42
-    static let userRegionEnd: UInt8 = 43
-    static let userLog: UInt8 = 44
-    static let goSwitch: UInt8 = 45
-    static let goSwitchDestroy: UInt8 = 46
-    static let goCreateBlocked: UInt8 = 47
-    static let goStatusStack: UInt8 = 48
-    static let experimentalBatch: UInt8 = 49
-    static let sync: UInt8 = 50
-    static let clockSnapshot: UInt8 = 51
-    static let endOfGeneration: UInt8 = 52
-    static let maxEvent: UInt8 = 127
-    static let maxExperimental: UInt8 = 137
+/// Wire event type numbers (Go's `tracev2.Ev*`); `Event.type` holds one of these.
+public enum Wire {
+    public static let eventBatch: UInt8 = 1
+    public static let stacks: UInt8 = 2
+    public static let stack: UInt8 = 3
+    public static let strings: UInt8 = 4
+    public static let string: UInt8 = 5
+    public static let cpuSamples: UInt8 = 6
+    public static let cpuSample: UInt8 = 7
+    public static let frequency: UInt8 = 8
+    public static let procsChange: UInt8 = 9
+    public static let procStart: UInt8 = 10
+    public static let procStop: UInt8 = 11
+    public static let procSteal: UInt8 = 12
+    public static let procStatus: UInt8 = 13
+    public static let goCreate: UInt8 = 14
+    public static let goCreateSyscall: UInt8 = 15
+    public static let goStart: UInt8 = 16
+    public static let goDestroy: UInt8 = 17
+    public static let goDestroySyscall: UInt8 = 18
+    public static let goStop: UInt8 = 19
+    public static let goBlock: UInt8 = 20
+    public static let goUnblock: UInt8 = 21
+    public static let goSyscallBegin: UInt8 = 22
+    public static let goSyscallEnd: UInt8 = 23
+    public static let goSyscallEndBlocked: UInt8 = 24
+    public static let goStatus: UInt8 = 25
+    public static let stwBegin: UInt8 = 26
+    public static let stwEnd: UInt8 = 27
+    public static let gcActive: UInt8 = 28
+    public static let gcBegin: UInt8 = 29
+    public static let gcEnd: UInt8 = 30
+    public static let gcSweepActive: UInt8 = 31
+    public static let gcSweepBegin: UInt8 = 32
+    public static let gcSweepEnd: UInt8 = 33
+    public static let gcMarkAssistActive: UInt8 = 34
+    public static let gcMarkAssistBegin: UInt8 = 35
+    public static let gcMarkAssistEnd: UInt8 = 36
+    public static let heapAlloc: UInt8 = 37
+    public static let heapGoal: UInt8 = 38
+    public static let goLabel: UInt8 = 39
+    public static let userTaskBegin: UInt8 = 40
+    public static let userTaskEnd: UInt8 = 41
+    public static let userRegionBegin: UInt8 = 42
+    public static let userRegionEnd: UInt8 = 43
+    public static let userLog: UInt8 = 44
+    public static let goSwitch: UInt8 = 45
+    public static let goSwitchDestroy: UInt8 = 46
+    public static let goCreateBlocked: UInt8 = 47
+    public static let goStatusStack: UInt8 = 48
+    public static let experimentalBatch: UInt8 = 49
+    public static let sync: UInt8 = 50
+    public static let clockSnapshot: UInt8 = 51
+    public static let endOfGeneration: UInt8 = 52
+    public static let maxEvent: UInt8 = 127
+    public static let maxExperimental: UInt8 = 137
     /// Our private marker for Sync events (Go's `evSync`).
-    static let syncEvent: UInt8 = 255
+    public static let syncEvent: UInt8 = 255
 
-    static let maxBatchSize = 64 << 10
-    static let maxFramesPerStack = 128
-    static let maxStringSize = 1 << 10
+    public static let maxBatchSize = 64 << 10
+    public static let maxFramesPerStack = 128
+    public static let maxStringSize = 1 << 10
 
     /// Index = wire type. Unknown types have an empty name.
     static let specs: [WireSpec] = {
@@ -167,6 +167,9 @@ enum Wire {
     static let isTimed: [Bool] = specs.map { $0.isTimed }
 
     static let experimentNames = ["None", "AllocFree"]
+
+    /// Go's name for a wire event type ("GoCreate", …), or "" if undefined.
+    public static func name(_ type: UInt8) -> String { specs[Int(type)].name }
 
     /// Highest wire type defined by each v2 trace version (the `-d=wire` reader restricts by version).
     static func maxType(forMinor minor: Int) -> UInt8 {
