@@ -44,6 +44,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Times the reader alone (stream or load), for the benchmark against Go's reader.
+        .executableTarget(
+            name: "ReaderBench",
+            dependencies: ["GoTrace"],
+            path: "Benchmarks/ReaderBench/Sources/ReaderBench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "GoTraceTests",
             dependencies: ["GoTrace"],

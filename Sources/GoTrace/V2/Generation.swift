@@ -21,8 +21,9 @@ struct CPUSampleRecord {
 /// Maps a generation's own string or stack IDs to global IDs.
 ///
 /// IDs are usually dense and small, so a flat array serves them; anything sparse falls back to
-/// a dictionary. `UInt32.max` marks "not defined".
-struct IDMap {
+/// a dictionary. `UInt32.max` marks "not defined". A class, so that lookups from the hot
+/// decoder never copy (and reference-count) its storage.
+final class IDMap {
     private var dense: [UInt32] = []
     private var sparse: [UInt64: UInt32] = [:]
     static let missing = UInt32.max
@@ -39,7 +40,7 @@ struct IDMap {
 
     func contains(_ id: UInt64) -> Bool { lookup(id) != nil }
 
-    mutating func set(_ id: UInt64, _ value: UInt32) {
+    func set(_ id: UInt64, _ value: UInt32) {
         if id < 1 << 20 {
             if id >= UInt64(dense.count) {
                 dense.append(contentsOf: repeatElement(IDMap.missing, count: Int(id) + 1 - dense.count))
@@ -64,8 +65,8 @@ final class Generation {
     var nsPerTick: Double = 0
     var hasFrequency = false
     var clock: (time: UInt64, mono: UInt64, sec: UInt64, nsec: UInt64)?
-    var strings = IDMap()
-    var stacks = IDMap()
+    let strings = IDMap()
+    let stacks = IDMap()
     var experimentalBatchCount = 0
 
     /// Go's `frequency.mul`: each conversion truncates separately.

@@ -419,24 +419,7 @@ final class Ordering {
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.userRegionBegin, Wire.userRegionEnd:
-            try Ordering.userGo(g, p, m)
-            if ev.badMask & 0b10 != 0 { throw TraceError("invalid string ID \(ev.a1) for \(ev.type) event") }
-            let begin = ev.type == Wire.userRegionBegin
-            guard let i = gStates.find(g) else {
-                throw TraceError("encountered EvUserRegion\(begin ? "Begin" : "End") without known state for current goroutine \(g)")
-            }
-            let r = (task: ev.a0, name: UInt32(truncatingIfNeeded: ev.a1))
-            if begin {
-                gStates[slot: i].hasCold = true
-                gCold[g, default: Cold()].regions.append(r)
-            } else if let top = gCold[g]?.regions.last {
-                if top.task != r.task || top.name != r.name {
-                    throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(tables.string(r.name))} when the inner-most active region start event is {\(top.task) \(tables.string(top.name))}")
-                }
-                gCold[g]?.regions.removeLast()
-            }
-            push(ev.event(g, p, m), bad: ev.badMask)
-            ok = true
+            ok = try region(&ev, g, p, m)
         case Wire.gcActive:
             let seq = ev.a0
             if gen == initialGen {
@@ -508,6 +491,50 @@ final class Ordering {
             pStates[slot: j].sweeping = false
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
+        case Wire.stwBegin, Wire.gcMarkAssistBegin, Wire.gcMarkAssistActive, Wire.stwEnd, Wire.gcMarkAssistEnd:
+            ok = try goRange(&ev, g, p, m, gen)
+        case 128..<137:
+            try Ordering.validate(g, p, m, m: .must, p: .may, g: .may)
+            push(ev.event(g, p, m), bad: ev.badMask)
+            ok = true
+        default:
+            throw TraceError("bad event type found while ordering: \(ev.type)")
+        }
+        // Go writes the new context back unconditionally; handlers never touch this M's own
+        // entry, so writing only changes is the same.
+        if ok && hasM && (ng != g || np != p) {
+            mStates.set(m, MState(g: ng, p: np))
+        }
+        return ok
+    }
+
+    /// User regions: the goroutine's region stack (kept out of line: rare next to scheduling).
+    @inline(never)
+    private func region(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64) throws(TraceError) -> Bool {
+        try Ordering.userGo(g, p, m)
+        if ev.badMask & 0b10 != 0 { throw TraceError("invalid string ID \(ev.a1) for \(ev.type) event") }
+        let begin = ev.type == Wire.userRegionBegin
+        guard let i = gStates.find(g) else {
+            throw TraceError("encountered EvUserRegion\(begin ? "Begin" : "End") without known state for current goroutine \(g)")
+        }
+        let r = (task: ev.a0, name: UInt32(truncatingIfNeeded: ev.a1))
+        if begin {
+            gStates[slot: i].hasCold = true
+            gCold[g, default: Cold()].regions.append(r)
+        } else if let top = gCold[g]?.regions.last {
+            if top.task != r.task || top.name != r.name {
+                throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(tables.string(r.name))} when the inner-most active region start event is {\(top.task) \(tables.string(top.name))}")
+            }
+            gCold[g]?.regions.removeLast()
+        }
+        push(ev.event(g, p, m), bad: ev.badMask)
+        return true
+    }
+
+    /// Goroutine ranges: STW and GC mark assist (kept out of line).
+    @inline(never)
+    private func goRange(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64) throws(TraceError) -> Bool {
+        switch ev.type {
         case Wire.stwBegin, Wire.gcMarkAssistBegin:
             try Ordering.userGo(g, p, m)
             let desc = ev.type == Wire.stwBegin ? ev.a0 : 0
@@ -517,7 +544,7 @@ final class Ordering {
             gStates[slot: i].hasCold = true
             try Ordering.beginRange(&gCold[g, default: Cold()].inFlight, Ordering.rangeKey(ev.type, desc))
             push(ev.event(g, p, m), bad: ev.badMask)
-            ok = true
+            return true
         case Wire.gcMarkAssistActive:
             let gid = Int64(bitPattern: ev.a0)
             guard let i = gStates.find(gid) else {
@@ -526,7 +553,7 @@ final class Ordering {
             gStates[slot: i].hasCold = true
             try Ordering.activeRange(&gCold[gid, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
             push(ev.event(g, p, m), bad: ev.badMask)
-            ok = true
+            return true
         case Wire.stwEnd, Wire.gcMarkAssistEnd:
             try Ordering.userGo(g, p, m)
             guard let i = gStates.find(g) else {
@@ -536,18 +563,10 @@ final class Ordering {
             let desc = try Ordering.endRange(&gCold[g, default: Cold()].inFlight, ev.type)
             if ev.type == Wire.stwEnd { ev.a0 = desc }
             push(ev.event(g, p, m), bad: ev.badMask)
-            ok = true
-        case 128..<137:
-            try Ordering.validate(g, p, m, m: .must, p: .may, g: .may)
-            push(ev.event(g, p, m), bad: ev.badMask)
-            ok = true
+            return true
         default:
-            throw TraceError("bad event type found while ordering: \(ev.type)")
+            return false
         }
-        if ok && hasM {
-            mStates.set(m, MState(g: ng, p: np))
-        }
-        return ok
     }
 
     private func procStatus(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,

@@ -33,6 +33,14 @@ final class V2Reader {
     var frontier: [HeapEntry] = []
     /// The current generation's event batches, grouped by M (each cursor owns a range).
     var batchList: [BatchRef] = []
+    /// What the hot decoder needs of the current generation, held directly so that decoding an
+    /// event touches no reference counts. `gen` keeps the ID maps alive.
+    var nsPerTick: Double = 0
+    var genNumber: UInt64 = 0
+    unowned(unsafe) var curStrings: IDMap
+    unowned(unsafe) var curStacks: IDMap
+    private let emptyMap = IDMap()
+    var cpuCount = 0
     let wireInfo = WireInfo.table
     var cpuIdx = 0
     let ordering: Ordering
@@ -54,6 +62,15 @@ final class V2Reader {
         self.tables = tables
         genReader = GenerationReader(buffer: buffer, minor: minor, tables: tables)
         ordering = Ordering(tables: tables)
+        curStrings = emptyMap
+        curStacks = emptyMap
+    }
+
+    @inline(__always) func mul(_ t: UInt64) -> Int64 {
+        let d = Double(t) * nsPerTick
+        if !(d < 9.2e18) { return Int64.max / 2 }
+        if !(d > -9.2e18) { return Int64.min / 2 }
+        return Int64(d)
     }
 
     /// The first error returned; every later call returns it again.
@@ -102,10 +119,19 @@ final class V2Reader {
                       a0: UInt64(syncs), a1: UInt64(snapshot), a2: generation), 0)
     }
 
+    @inline(__always)
     private func step() throws(TraceError) -> (Event, UInt8)? {
         if let e = ordering.pop() { return e }
-        let samplesLeft = gen.map { cpuIdx < $0.cpuSamples.count } ?? false
-        if frontier.isEmpty && !samplesLeft {
+        if cpuIdx < cpuCount || frontier.isEmpty { return try stepSlow() }
+        if try !tryAdvance(0) { try advanceOther() }
+        guard let e = ordering.pop() else { throw located(TraceError("internal error: no event after advance")) }
+        return e
+    }
+
+    /// Generation boundaries and CPU samples.
+    @inline(never)
+    private func stepSlow() throws(TraceError) -> (Event, UInt8)? {
+        if frontier.isEmpty && cpuIdx >= cpuCount {
             if minor < 26 { return try nextGenWithSpill() }
             if let e = readGenErr { throw e }
             let g: Generation?
@@ -114,35 +140,32 @@ final class V2Reader {
             } catch {
                 readGenErr = error
                 gen = nil
+                cpuCount = 0
                 return syncEvent(time: lastTs)
             }
             return try installGen(g)
         }
-        if let g = gen, cpuIdx < g.cpuSamples.count, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
+        if let g = gen, cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
             let s = g.cpuSamples[cpuIdx]
             cpuIdx += 1
             return (Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), 0)
         }
-        guard !frontier.isEmpty, let g = gen else {
-            throw located(TraceError("broken trace: frontier is empty"))
-        }
-        if try !tryAdvance(0, g) {
-            frontier.sort { $0.time < $1.time }
-            var advanced = false
-            var i = 1
-            while i < frontier.count {
-                if try tryAdvance(i, g) {
-                    advanced = true
-                    break
-                }
-                i += 1
-            }
-            if !advanced {
-                throw located(TraceError("broken trace: failed to advance: frontier:\n[gen=\(g.number)]\n\n" + frontierDump()))
-            }
-        }
+        if frontier.isEmpty { throw located(TraceError("broken trace: frontier is empty")) }
+        if try !tryAdvance(0) { try advanceOther() }
         guard let e = ordering.pop() else { throw located(TraceError("internal error: no event after advance")) }
         return e
+    }
+
+    /// The frontier head is not ready: try the others in time order, as Go does.
+    @inline(never)
+    private func advanceOther() throws(TraceError) {
+        frontier.sort { $0.time < $1.time }
+        var i = 1
+        while i < frontier.count {
+            if try tryAdvance(i) { return }
+            i += 1
+        }
+        throw located(TraceError("broken trace: failed to advance: frontier:\n[gen=\(genNumber)]\n\n" + frontierDump()))
     }
 
     private func frontierDump() -> String {
@@ -160,17 +183,18 @@ final class V2Reader {
         return s
     }
 
-    private func tryAdvance(_ i: Int, _ g: Generation) throws(TraceError) -> Bool {
+    @inline(__always)
+    private func tryAdvance(_ i: Int) throws(TraceError) -> Bool {
         let ci = frontier[i].cursor
         var ev = cursors[ci].ev
         let ok: Bool
         do {
-            ok = try ordering.advance(&ev, m: cursors[ci].m, gen: g.number)
+            ok = try ordering.advance(&ev, m: cursors[ci].m, gen: genNumber)
         } catch {
             throw located(error)
         }
         if !ok { return false }
-        if try decodeNext(&cursors[ci], g) {
+        if try decodeNext(&cursors[ci]) {
             frontier[i].time = cursors[ci].ev.time
             heapUpdate(i)
         } else {
@@ -190,6 +214,11 @@ final class V2Reader {
         generations += 1
         hadGen = true
         gen = g
+        nsPerTick = g.nsPerTick
+        genNumber = g.number
+        curStrings = g.strings
+        curStacks = g.stacks
+        cpuCount = g.cpuSamples.count
         frontier.removeAll(keepingCapacity: true)
         cursors.removeAll(keepingCapacity: true)
         cpuIdx = 0
@@ -199,7 +228,7 @@ final class V2Reader {
             c.batchIdx = batchList.count
             batchList.append(contentsOf: g.batches[k])
             c.batchEnd = batchList.count
-            if try decodeNext(&c, g) {
+            if try decodeNext(&c) {
                 cursors.append(c)
                 heapInsert(HeapEntry(time: c.ev.time, cursor: cursors.count - 1))
             }
@@ -241,7 +270,7 @@ final class V2Reader {
 
     /// Decodes the next event of cursor `c` (Go's `batchCursor.nextEvent`). False when the M has no more.
     @inline(__always)
-    private func decodeNext(_ c: inout BatchCursor, _ g: Generation) throws(TraceError) -> Bool {
+    private func decodeNext(_ c: inout BatchCursor) throws(TraceError) -> Bool {
         while c.batchIdx < c.batchEnd && batchList[c.batchIdx].size == c.dataOff {
             c.batchIdx += 1
             c.dataOff = 0
@@ -249,7 +278,7 @@ final class V2Reader {
         }
         if c.batchIdx == c.batchEnd { return false }
         let b = batchList[c.batchIdx]
-        if c.lastTs == 0 { c.lastTs = g.mul(b.time) }
+        if c.lastTs == 0 { c.lastTs = mul(b.time) }
         guard let base = buffer.baseAddress else { return false }
         let start = b.dataStart + c.dataOff
         let end = b.dataStart + b.size
@@ -258,10 +287,8 @@ final class V2Reader {
         pos += 1
         let info = wireInfo[Int(typ)]
         if info.argCount == 0xff {
-            if typ >= Wire.maxExperimental {
-                throw TraceError("found invalid event type: \(typ)", offset: start, generation: g.number, batchOffset: b.headerOffset)
-            }
-            throw TraceError("found event without a timestamp: type=\(typ)", offset: start, generation: g.number, batchOffset: b.headerOffset)
+            throw V2Reader.decodeError(typ >= Wire.maxExperimental ? "found invalid event type: \(typ)" : "found event without a timestamp: type=\(typ)",
+                                       start, genNumber, b)
         }
         @inline(__always) func uvarint() -> UInt64? {
             var x: UInt64 = 0
@@ -281,26 +308,24 @@ final class V2Reader {
             }
             return nil
         }
-        guard let dt = uvarint() else {
-            throw TraceError("found invalid uvarint for timestamp", offset: start, generation: g.number, batchOffset: b.headerOffset)
-        }
+        guard let dt = uvarint() else { throw V2Reader.decodeError("found invalid uvarint for timestamp", start, genNumber, b) }
         var ev = RawEvent()
         ev.type = typ
         let n = Int(info.argCount)
         if n > 0 {
-            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            guard let v = uvarint() else { throw V2Reader.decodeError("found invalid uvarint", start, genNumber, b) }
             ev.a0 = v
         }
         if n > 1 {
-            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            guard let v = uvarint() else { throw V2Reader.decodeError("found invalid uvarint", start, genNumber, b) }
             ev.a1 = v
         }
         if n > 2 {
-            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            guard let v = uvarint() else { throw V2Reader.decodeError("found invalid uvarint", start, genNumber, b) }
             ev.a2 = v
         }
         if n > 3 {
-            guard let v = uvarint() else { throw TraceError("found invalid uvarint", offset: start, generation: g.number, batchOffset: b.headerOffset) }
+            guard let v = uvarint() else { throw V2Reader.decodeError("found invalid uvarint", start, genNumber, b) }
             ev.a3 = v
         }
         // Resolve string and stack IDs to global ones.
@@ -309,19 +334,25 @@ final class V2Reader {
             while k < 4 {
                 let bit: UInt8 = 1 << k
                 if info.stackMask & bit != 0 {
-                    if let gid = g.stacks.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
+                    if let gid = curStacks.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
                 } else if info.stringMask & bit != 0 {
-                    if let gid = g.strings.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
+                    if let gid = curStrings.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
                 }
                 k += 1
             }
         }
-        ev.time = g.mul(dt) &+ c.lastTs
+        ev.time = mul(dt) &+ c.lastTs
         c.lastTs = ev.time
         c.dataOff = pos - b.dataStart
         c.ev = ev
         c.evStart = start
         return true
+    }
+
+    /// Builds a decoding error (out of line, off the hot path).
+    @inline(never)
+    static func decodeError(_ message: String, _ at: Int, _ gen: UInt64, _ b: BatchRef) -> TraceError {
+        TraceError(message, offset: at, generation: gen, batchOffset: b.headerOffset)
     }
 
     // MARK: Heap (Go's exact binary heap, so that ties resolve the same way)
