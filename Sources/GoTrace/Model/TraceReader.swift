@@ -23,6 +23,8 @@ public final class TraceReader {
         var syncs = 0
         var lastTs: Int64 = 0
         var done = false
+        /// Go's first Sync: the first v1 event's time − 1 (nil when the trace has no events).
+        var firstSyncTime: Int64?
     }
 
     public convenience init(path: String) throws(TraceError) {
@@ -36,7 +38,7 @@ public final class TraceReader {
             v2 = V2Reader(buffer: bytes.buffer, minor: version.minor, tables: tables)
         } else {
             let r = try V1Trace.convert(buffer: bytes.buffer, minor: version.minor, tables: tables)
-            v1 = V1State(events: r.events, trailingError: r.error, lastTs: r.lastTs)
+            v1 = V1State(events: r.events, trailingError: r.error, lastTs: r.lastTs, firstSyncTime: r.firstSyncTime)
         }
     }
 
@@ -50,9 +52,9 @@ public final class TraceReader {
 
     private func nextV1() throws(TraceError) -> Event? {
         if v1.done { return nil }
-        if v1.syncs == 0, let first = v1.events.first {
+        if v1.syncs == 0, let t = v1.firstSyncTime {
             v1.syncs = 1
-            return Event(type: Wire.syncEvent, time: first.time - 1, goroutine: noID, proc: noID, thread: noID, a0: 1)
+            return Event(type: Wire.syncEvent, time: t, goroutine: noID, proc: noID, thread: noID, a0: 1)
         }
         if v1.index < v1.events.count {
             v1.index += 1

@@ -33,7 +33,6 @@ enum V1Trace {
     }
 
     static func convert(buffer: UnsafeRawBufferPointer, minor: Int, tables: TraceTables) throws(TraceError) -> Result {
-        let messages = MessageCounter(tables: tables)
         var parser = try V1Parser(buffer: buffer, version: minor, tables: tables)
         var events: [V1Event]
         if minor >= 11 {
@@ -69,7 +68,7 @@ enum V1Trace {
         if minor <= 10 { V1Order.removeFutile(&events) }
         try V1Validate.postProcess(&events, version: minor, stacks: parser.stacks)
 
-        let inline = messages.distinctMessages(in: events)
+        let inline = distinctMessages(in: events)
         var conv = try V1Converter(parser: parser, inlineStringCount: inline)
         let firstSync: Int64? = events.first.map { $0.ts &- 1 }
         V1Converter.markBlockingSyscalls(&events)
@@ -80,12 +79,9 @@ enum V1Trace {
 
     /// Counts the distinct UserLog messages (Go's inline strings), only for Go's
     /// "too many strings" check.
-    private struct MessageCounter {
-        let tables: TraceTables
-        func distinctMessages(in events: [V1Event]) -> Int {
-            var seen = Set<UInt64>()
-            for ev in events where ev.type == V1.userLog { seen.insert(ev.a3) }
-            return seen.count
-        }
+    private static func distinctMessages(in events: [V1Event]) -> Int {
+        var seen = Set<UInt64>()
+        for ev in events where ev.type == V1.userLog { seen.insert(ev.a3) }
+        return seen.count
     }
 }
