@@ -32,6 +32,7 @@ let package = Package(
                 "GoTrace",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            exclude: ["Profiles/profile.proto"],
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // The thin command-line front end.

@@ -13,8 +13,9 @@ struct GoTraceCommand: ParsableCommand {
         abstract: "Read and analyse Go execution traces (every format from Go 1.5 to Go 1.27).",
         discussion: """
             go tool trace's debug spellings work too: `gotrace -d=parsed TRACE`, `-d=wire`, `-d=footprint`.
+            So does its profile spelling: `gotrace -pprof=net|sync|syscall|sched TRACE` (gzip'd pprof to stdout).
             """,
-        subcommands: [Dump.self, Stats.self]
+        subcommands: [Dump.self, Stats.self, Pprof.self, GoroutinesCommand.self, TasksCommand.self, RegionsCommand.self, LogsCommand.self, MMUCommand.self, GCCommand.self]
     )
 
     static func main() {
@@ -40,6 +41,19 @@ struct GoTraceCommand: ParsableCommand {
             }
             args.insert("dump", at: 0)
             mode = ""
+        }
+        // go tool trace spelling: -pprof=TYPE TRACE (profile to stdout)
+        if let i = args.firstIndex(where: { $0.hasPrefix("-pprof=") || $0.hasPrefix("--pprof=") || $0 == "-pprof" || $0 == "--pprof" }) {
+            let type: String
+            if let eq = args[i].firstIndex(of: "=") {
+                type = String(args[i][args[i].index(after: eq)...])
+                args.remove(at: i)
+            } else {
+                guard i + 1 < args.count else { exitWithUsage("flag needs an argument: -pprof") }
+                type = args[i + 1]
+                args.removeSubrange(i...(i + 1))
+            }
+            args = ["pprof", "--go-spelling", "--", type] + args
         }
         do {
             var command = try parseAsRoot(args)

@@ -1,0 +1,3 @@
+module gotracepprof
+
+go 1.21

@@ -1,0 +1,212 @@
+import GoTrace
+
+/// The profiles `go tool trace` serves as pprof files, plus a CPU profile.
+public enum PprofKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// Time blocked on network IO (Go's `-pprof=net`, `/io`).
+    case net
+    /// Time blocked on synchronization: channels, select, sync (Go's `-pprof=sync`, `/block`).
+    case sync
+    /// Time in system calls (Go's `-pprof=syscall`, `/syscall`).
+    case syscall
+    /// Scheduler latency: time runnable before running (Go's `-pprof=sched`, `/sched`).
+    case sched
+    /// CPU samples carried by the trace (Go 1.19+ traces taken while a CPU profile ran). Not in Go.
+    case cpu
+
+    public var description: String { rawValue }
+
+    /// The goroutine state a blocking profile measures, and which entries into it count.
+    var tracked: (state: GoState, reason: (String) -> Bool)? {
+        switch self {
+        case .net: return (.waiting, { $0 == "network" })
+        case .sync: return (.waiting, { $0.contains("chan") || $0.contains("sync") || $0.contains("select") })
+        case .syscall: return (.syscall, { _ in true })
+        case .sched: return (.runnable, { _ in true })
+        case .cpu: return nil
+        }
+    }
+}
+
+/// One sample of a profile: a stack and what was measured there.
+public struct ProfileRecord: Sendable, Equatable {
+    /// Frames, leaf first, at most `PprofProfiles.maxStack`.
+    public var stack: [StackFrame]
+    /// Intervals (blocking profiles) or CPU samples (cpu).
+    public var count: UInt64
+    /// Total nanoseconds: the intervals' overlap with the restriction (blocking profiles), or
+    /// count × the assumed sampling period (cpu).
+    public var time: Int64
+
+    public init(stack: [StackFrame], count: UInt64, time: Int64) {
+        self.stack = stack
+        self.count = count
+        self.time = time
+    }
+}
+
+/// What part of the trace a profile covers.
+public enum ProfileRestriction: Sendable, Equatable {
+    /// Every goroutine from its first run to its end (`go tool trace -pprof=TYPE`, `/io` etc.).
+    case allGoroutines
+    /// Goroutines whose start function is this name (`/io?name=NAME` etc.).
+    case goroutinesNamed(String)
+    /// The outermost user regions of this type, per goroutine (`/regionio?type=NAME` etc.).
+    case regionType(String)
+}
+
+/// Errors of the profile computation (Go's messages).
+public struct ProfileError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Blocking profiles as `go tool trace` computes them (`cmd/trace/pprof.go`), and a CPU profile.
+///
+/// ```swift
+/// let trace = try Trace.load(path: "trace.out")
+/// let records = try PprofProfiles.records(.sync, trace: trace)
+/// let gz = try PprofProfiles.pprof(.sync, records: records, tables: trace.tables)  // gzip'd profile.proto
+/// ```
+public enum PprofProfiles {
+    /// Stacks are compared (and cut) at this many frames, as Go does.
+    public static let maxStack = 128
+
+    /// CPU sampling period assumed for `cpu` profiles: the trace does not record the rate, and
+    /// `runtime/pprof.StartCPUProfile` samples at 100 Hz.
+    public static let cpuPeriodNanoseconds: Int64 = 10_000_000
+
+    /// The events Go reads past the last complete generation of a broken trace (dropped from
+    /// `trace.events` but still fed to Go's goroutine summary, which sets the profiles' goroutine
+    /// spans). Empty for a trace that read cleanly. Reads the file again.
+    public static func tailEvents(path: String, of trace: Trace) -> [Event] {
+        guard trace.error != nil, let reader = try? TraceReader(path: path) else { return [] }
+        var skip = trace.events.count
+        var tail: [Event] = []
+        while true {
+            let ev: Event?
+            do { ev = try reader.next() } catch { break }
+            guard let ev else { break }
+            if skip > 0 { skip -= 1 } else { tail.append(ev) }
+        }
+        return tail
+    }
+
+    /// The records of profile `kind`, in first-seen order of their stacks.
+    ///
+    /// `tail`: see `tailEvents(path:of:)`; `spans` may be passed to reuse one summary for several
+    /// profiles. Throws Go's error when the restriction matches no goroutine.
+    public static func records(_ kind: PprofKind, trace: Trace, restriction: ProfileRestriction = .allGoroutines,
+                               tail: [Event] = [], spans: ProfileSpans? = nil) throws(ProfileError) -> [ProfileRecord] {
+        let spans = spans ?? ProfileSpans(trace: trace, tail: tail)
+        let intervals: [Int64: [ClosedInterval]]
+        switch restriction {
+        case .allGoroutines, .goroutinesNamed:
+            var name = ""
+            if case .goroutinesNamed(let n) = restriction { name = n }
+            guard let m = spans.goroutineIntervals(name: name) else {
+                throw ProfileError(message: "failed to find matching goroutines for name: \(name)")
+            }
+            intervals = m
+        case .regionType(let t):
+            intervals = spans.regionIntervals(type: t)
+        }
+        var stacks = StackRecords(tables: trace.tables)
+        if let (state, trackReason) = kind.tracked {
+            // makeComputePprofFunc: goroutine → the event that put it in `state`.
+            var tracking: [Int64: Event] = [:]
+            var reasonCounts: [UInt32: Bool] = [:]  // trackReason by reason string ID
+            for ev in trace.events {
+                guard ev.kind == .stateTransition, let st = ev.transition, case .goroutine(let id) = st.resource else {
+                    continue
+                }
+                let new = st.goTo
+                guard let start = tracking[id] else {
+                    guard new == state else { continue }
+                    let counts: Bool
+                    if let c = reasonCounts[st.reasonID] {
+                        counts = c
+                    } else {
+                        counts = trackReason(trace.tables.string(st.reasonID))
+                        reasonCounts[st.reasonID] = counts
+                    }
+                    if counts { tracking[id] = ev }
+                    continue
+                }
+                if new == state { continue }
+                tracking[id] = nil
+                let sample = ClosedInterval(start: start.time, end: ev.time)
+                var d: Int64 = 0
+                for i in intervals[id] ?? [] {
+                    let o = i.overlap(sample)
+                    if o > 0 { d &+= o }
+                }
+                if d > 0 { stacks.add(stackID: start.stackID, count: 1, time: d) }
+            }
+        } else {
+            // CPU samples: counted where the restriction covers the sample's goroutine at its time;
+            // samples outside any goroutine count only in the whole-trace profile.
+            for ev in trace.events where ev.kind == .stackSample {
+                if restriction != .allGoroutines {
+                    let at = ClosedInterval(start: ev.time, end: ev.time)
+                    guard let list = intervals[ev.goroutine],
+                          list.contains(where: { $0.start <= at.start && at.end <= $0.end }) else { continue }
+                }
+                stacks.add(stackID: ev.stackID, count: 1, time: cpuPeriodNanoseconds)
+            }
+        }
+        return stacks.records()
+    }
+
+    /// The pprof message for `records` (Go's `traceviewer.BuildProfile`; for `cpu`, a CPU
+    /// profile's sample and period types).
+    public static func profile(_ kind: PprofKind, records: [ProfileRecord], tables: TraceTables) -> Perftools_Profiles_Profile {
+        PprofBuilder.build(kind: kind, records: records, tables: tables)
+    }
+
+    /// The gzip-compressed pprof file for `records`.
+    public static func pprof(_ kind: PprofKind, records: [ProfileRecord], tables: TraceTables) throws -> [UInt8] {
+        let bytes: [UInt8] = try profile(kind, records: records, tables: tables).serializedBytes()
+        return Gzip.stored(bytes)
+    }
+
+    /// Records keyed by stack content (the first `maxStack` PCs), as Go's `stackMap`: a record
+    /// keeps the frames of the newest stack handle with those PCs.
+    struct StackRecords {
+        let tables: TraceTables
+        var byStackID: [UInt32: Int] = [:]
+        var byPCs: [[UInt64]: Int] = [:]
+        var entries: [(stackID: UInt32, count: UInt64, time: Int64)] = []
+
+        init(tables: TraceTables) { self.tables = tables }
+
+        mutating func add(stackID: UInt32, count: UInt64, time: Int64) {
+            let i: Int
+            if let j = byStackID[stackID] {
+                i = j
+            } else {
+                // Go's key is the first maxStack PCs, zero-padded: trailing zero PCs do not count.
+                var pcs = tables.frameIDs(ofStack: stackID).prefix(PprofProfiles.maxStack).map { tables.frames[Int($0)].pc }
+                while pcs.last == 0 { pcs.removeLast() }
+                if let j = byPCs[pcs] {
+                    i = j
+                    byStackID[entries[j].stackID] = nil
+                    entries[j].stackID = stackID
+                } else {
+                    i = entries.count
+                    entries.append((stackID, 0, 0))
+                    byPCs[pcs] = i
+                }
+                byStackID[stackID] = i
+            }
+            entries[i].count &+= count
+            entries[i].time &+= time
+        }
+
+        func records() -> [ProfileRecord] {
+            entries.map { e in
+                ProfileRecord(stack: Array(tables.frames(ofStack: e.stackID).prefix(PprofProfiles.maxStack)),
+                              count: e.count, time: e.time)
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import GoTrace
+import GoTraceAnalysis
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `gotrace pprof TYPE TRACE`: a profile as a gzip'd pprof file, as `go tool trace -pprof=TYPE`.
+struct Pprof: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a pprof profile of blocking, syscall, scheduler-latency or CPU time.",
+        discussion: """
+            TYPE is one of:
+              net      time blocked on network IO          (go tool trace -pprof=net)
+              sync     time blocked on channels, select, sync primitives (-pprof=sync)
+              syscall  time in system calls                (-pprof=syscall)
+              sched    scheduler latency: runnable until running (-pprof=sched)
+              cpu      the CPU samples in the trace (Go 1.19+ traces taken during a CPU profile);
+                       values assume runtime/pprof's 100 Hz sampling
+            Samples equal go tool trace's. The output is a gzip container with stored (uncompressed)
+            deflate blocks, which go tool pprof reads like any gzip'd profile.
+            go tool trace's spelling works too: `gotrace -pprof=TYPE TRACE` (to stdout).
+            """)
+
+    @Argument(help: "Profile type: net, sync, syscall, sched or cpu.")
+    var type: String
+
+    @Argument(help: "The trace file.")
+    var trace: String
+
+    @Option(name: .shortAndLong, help: "Write the profile to this file instead of stdout.")
+    var output: String?
+
+    @Option(name: .customLong("region"), help: "Only time inside user regions of this type (go tool trace's /regionio?type=NAME etc.).")
+    var region: String?
+
+    @Option(name: .customLong("goroutine"), help: "Only goroutines with this start function (go tool trace's /io?name=NAME etc.).")
+    var goroutine: String?
+
+    /// Set by the `-pprof=TYPE` spelling: Go's error texts and exit codes.
+    @Flag(name: .customLong("go-spelling"), help: .hidden)
+    var goSpelling = false
+
+    func run() throws {
+        if region != nil && goroutine != nil {
+            throw ValidationError("--region and --goroutine cannot be combined")
+        }
+        // As go tool trace: the trace is read before the type is checked.
+        let loaded: Trace
+        do {
+            loaded = try Trace.load(path: trace)
+        } catch {
+            fail(error.message)
+        }
+        guard let kind = PprofKind(rawValue: type), !(goSpelling && kind == .cpu) else {
+            fail("unknown pprof type \(type)\n")
+        }
+        let restriction: ProfileRestriction =
+            region.map { .regionType($0) } ?? goroutine.map { .goroutinesNamed($0) } ?? .allGoroutines
+        let bytes: [UInt8]
+        do {
+            let tail = PprofProfiles.tailEvents(path: trace, of: loaded)
+            let records = try PprofProfiles.records(kind, trace: loaded, restriction: restriction, tail: tail)
+            bytes = try PprofProfiles.pprof(kind, records: records, tables: loaded.tables)
+        } catch {
+            fail("failed to generate pprof: \(error)\n")
+        }
+        if let output {
+            guard let f = fopen(output, "wb") else { fail("open \(output): \(String(cString: strerror(errno)))") }
+            let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+            if n != bytes.count || fclose(f) != 0 { fail("write \(output): \(String(cString: strerror(errno)))") }
+        } else {
+            var off = 0
+            bytes.withUnsafeBytes { p in
+                while off < p.count, let base = p.baseAddress {
+                    let n = Glibc.write(1, base + off, p.count - off)
+                    if n <= 0 { break }
+                    off += n
+                }
+            }
+            if off != bytes.count { fail("failed to generate pprof: write: \(String(cString: strerror(errno)))\n") }
+        }
+    }
+
+    /// Prints `message` (and a newline, as Go's logAndDie) to stderr and exits with status 1.
+    private func fail(_ message: String) -> Never {
+        FileHandleOutput.stderr(message + "\n")
+        Glibc.exit(1)
+    }
+}
