@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A whole trace, loaded: every valid event in a compact indexable store, plus what reading
 /// learned about it.
 ///
@@ -15,15 +17,17 @@ public final class Trace: @unchecked Sendable {
     public let validBytes: Int
     public let generations: Int
 
+    /// Counts over the kept events (per wire type, goroutines, procs, threads, first/last time).
+    public let census: EventCensus
     /// Number of kept events of each wire type (index = type, 255 = Sync).
-    public let typeCounts: [Int]
+    public var typeCounts: [Int] { census.typeCounts }
 
-    init(version: TraceVersion, tables: TraceTables, events: EventStore, typeCounts: [Int], error: TraceError?,
+    init(version: TraceVersion, tables: TraceTables, events: EventStore, census: EventCensus, error: TraceError?,
          fileBytes: Int, validBytes: Int, generations: Int) {
         self.version = version
         self.tables = tables
         self.events = events
-        self.typeCounts = typeCounts
+        self.census = census
         self.error = error
         self.fileBytes = fileBytes
         self.validBytes = validBytes
@@ -38,8 +42,12 @@ public final class Trace: @unchecked Sendable {
 
     public static func load(bytes: TraceBytes, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> Trace {
         let reader = try TraceReader(bytes: bytes)
-        var store = EventStore()
-        var typeCounts = [Int](repeating: 0, count: 256)
+        // The reader (ordering, validation) runs on this thread; packing events into the store
+        // runs on a second one, fed in batches, so the two costs overlap on a multi-core machine.
+        let sink = StoreSink()
+        var batch: [Event] = []
+        batch.reserveCapacity(StoreSink.batchSize)
+        var produced = 0
         var validEvents = 0
         var validBytes = 0
         var validGenerations = 0
@@ -55,23 +63,29 @@ public final class Trace: @unchecked Sendable {
                 break
             }
             guard let ev else {
-                validEvents = store.count
+                validEvents = produced
                 validBytes = bytes.count
                 validGenerations = reader.generationsRead
                 break
             }
-            store.append(ev)
-            typeCounts[Int(ev.type)] += 1
+            batch.append(ev)
+            produced += 1
+            if batch.count == StoreSink.batchSize {
+                sink.send(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
             if ev.type == Wire.syncEvent {
-                validEvents = store.count
+                validEvents = produced
                 validBytes = reader.bytesRead
                 validGenerations = reader.generationsRead
             }
-            if let progress, store.count & 0xffff == 0, reader.bytesRead - lastReport >= 16 << 20 {
+            if let progress, produced & 0xffff == 0, reader.bytesRead - lastReport >= 16 << 20 {
                 lastReport = reader.bytesRead
                 progress(reader.bytesRead, bytes.count)
             }
         }
+        if !batch.isEmpty { sink.send(batch) }
+        var (store, census) = sink.finish()
         if validEvents == 0 {
             throw TraceError("failed to parse any useful part of the trace: \(failure?.message ?? "no events")")
         }
@@ -79,16 +93,16 @@ public final class Trace: @unchecked Sendable {
             // Drop the events of the broken generation: re-store the valid prefix.
             let trimmed = EventStore()
             var c = store.cursor()
-            typeCounts = [Int](repeating: 0, count: 256)
+            census = EventCensus()
             for _ in 0..<validEvents {
                 if let e = c.next() {
                     trimmed.append(e)
-                    typeCounts[Int(e.type)] += 1
+                    census.add(e)
                 }
             }
             store = trimmed
         }
-        return Trace(version: reader.version, tables: reader.tables, events: store, typeCounts: typeCounts, error: failure,
+        return Trace(version: reader.version, tables: reader.tables, events: store, census: census, error: failure,
                      fileBytes: bytes.count, validBytes: failure == nil ? bytes.count : validBytes,
                      generations: validGenerations)
     }
@@ -114,5 +128,32 @@ public final class Trace: @unchecked Sendable {
     static func oneDecimal(_ x: Double) -> String {
         let r = (x * 10).rounded(.toNearestOrEven)
         return "\(Int64(r) / 10).\(Int64(r) % 10)"
+    }
+}
+
+/// Appends batches of events to an `EventStore` on a serial background queue, with at most a
+/// few batches in flight so memory stays bounded.
+final class StoreSink: @unchecked Sendable {
+    static let batchSize = 16384
+    private let queue = DispatchQueue(label: "gotrace.store")
+    private let slots = DispatchSemaphore(value: 4)
+    private let store = EventStore()
+    private var census = EventCensus()
+
+    func send(_ batch: [Event]) {
+        slots.wait()
+        queue.async {
+            for e in batch {
+                self.store.append(e)
+                self.census.add(e)
+            }
+            self.slots.signal()
+        }
+    }
+
+    /// Waits for every batch, then hands over the store and the counts.
+    func finish() -> (EventStore, EventCensus) {
+        queue.sync {}
+        return (store, census)
     }
 }

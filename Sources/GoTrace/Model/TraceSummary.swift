@@ -29,37 +29,16 @@ public struct TraceSummary: Sendable, Codable {
     public var lossMessage: String?
 
     public init(_ trace: Trace) {
+        let c = trace.census
         var byKind = [Int](repeating: 0, count: EventKind.allCases.count)
-        var goroutines = Set<Int64>()
-        var procs = Set<Int64>()
-        var threads = Set<Int64>()
-        var gc = 0, stw = 0, samples = 0, tasks = 0, regions = 0, logs = 0
-        var first: Int64 = 0, last: Int64 = 0
-        var n = 0
-        var lastThread: Int64 = -1
-        for e in trace.events {
-            if n == 0 { first = e.time }
-            last = e.time
-            n += 1
-            byKind[Int(e.kind.rawValue)] += 1
-            if e.thread != lastThread {
-                lastThread = e.thread
-                if e.thread >= 0 { threads.insert(e.thread) }
-            }
-            switch e.type {
-            case Wire.goCreate, Wire.goCreateBlocked, Wire.goCreateSyscall, Wire.goStatus, Wire.goStatusStack:
-                goroutines.insert(Int64(bitPattern: e.a0))
-            case Wire.procStatus, Wire.procStart:
-                procs.insert(Int64(bitPattern: e.a0))
-            case Wire.gcBegin: gc += 1
-            case Wire.stwBegin: stw += 1
-            case Wire.cpuSample: samples += 1
-            case Wire.userTaskBegin: tasks += 1
-            case Wire.userRegionBegin: regions += 1
-            case Wire.userLog: logs += 1
-            default: break
-            }
+        for t in 0..<256 where c.typeCounts[t] > 0 {
+            byKind[Int(EventKind.ofWireType[t].rawValue)] += c.typeCounts[t]
         }
+        let n = c.events, first = c.firstTime, last = c.lastTime
+        let goroutines = c.goroutines, procs = c.procs, threads = c.threads
+        let gc = c.typeCounts[Int(Wire.gcBegin)], stw = c.typeCounts[Int(Wire.stwBegin)]
+        let samples = c.typeCounts[Int(Wire.cpuSample)], tasks = c.typeCounts[Int(Wire.userTaskBegin)]
+        let regions = c.typeCounts[Int(Wire.userRegionBegin)], logs = c.typeCounts[Int(Wire.userLog)]
         var kinds: [String: Int] = [:]
         for k in EventKind.allCases where byKind[Int(k.rawValue)] > 0 { kinds[k.description] = byKind[Int(k.rawValue)] }
         formatVersion = trace.version.description
@@ -89,5 +68,45 @@ public struct TraceSummary: Sendable, Codable {
         residentBytesPerEvent = n > 0 ? Double(trace.events.encodedBytes) / Double(n) : 0
         error = trace.error?.description
         lossMessage = trace.lossMessage
+    }
+}
+
+/// What one pass over the events counts for the summary; gathered while the trace loads so
+/// that `stats` needs no second pass.
+public struct EventCensus: Sendable {
+    /// Events of each wire type (index = type, 255 = Sync).
+    public private(set) var typeCounts = [Int](repeating: 0, count: 256)
+    public private(set) var events = 0
+    public private(set) var firstTime: Int64 = 0
+    public private(set) var lastTime: Int64 = 0
+    private var goroutineIDs = Set<Int64>()
+    private var procIDs = Set<Int64>()
+    private var threadIDs = Set<Int64>()
+    private var lastThread: Int64 = -1
+
+    public var goroutines: Set<Int64> { goroutineIDs }
+    public var procs: Set<Int64> { procIDs }
+    public var threads: Set<Int64> { threadIDs }
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func add(_ e: Event) {
+        if events == 0 { firstTime = e.time }
+        lastTime = e.time
+        events += 1
+        typeCounts[Int(e.type)] += 1
+        if e.thread != lastThread {
+            lastThread = e.thread
+            if e.thread >= 0 { threadIDs.insert(e.thread) }
+        }
+        switch e.type {
+        case Wire.goCreate, Wire.goCreateBlocked, Wire.goCreateSyscall, Wire.goStatus, Wire.goStatusStack:
+            goroutineIDs.insert(Int64(bitPattern: e.a0))
+        case Wire.procStatus, Wire.procStart:
+            procIDs.insert(Int64(bitPattern: e.a0))
+        default:
+            break
+        }
     }
 }
