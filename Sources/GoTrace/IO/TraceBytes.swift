@@ -58,4 +58,16 @@ public final class TraceBytes: @unchecked Sendable {
     }
 
     public var count: Int { buffer.count }
+
+    /// Tells the kernel that bytes before `offset` will not be read again, so a mapped file's
+    /// pages can leave memory (they count as resident otherwise). No effect on owned buffers.
+    public func release(upTo offset: Int) {
+        guard unmap, let base = buffer.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, buffer.count) / page * page
+        guard end > releasedUpTo else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + releasedUpTo), end - releasedUpTo, MADV_DONTNEED)
+        releasedUpTo = end
+    }
+    private var releasedUpTo = 0
 }

@@ -35,7 +35,9 @@ public final class TraceReader {
         self.bytes = bytes
         version = try TraceVersion.read(bytes.buffer)
         if version.isV2 {
-            v2 = V2Reader(buffer: bytes.buffer, minor: version.minor, tables: tables)
+            let r = V2Reader(buffer: bytes.buffer, minor: version.minor, tables: tables)
+            r.releasePages = { [unowned bytes] in bytes.release(upTo: $0) }
+            v2 = r
         } else {
             let r = try V1Trace.convert(buffer: bytes.buffer, minor: version.minor, tables: tables)
             v1 = V1State(events: r.events, trailingError: r.error, lastTs: r.lastTs, firstSyncTime: r.firstSyncTime)

@@ -87,6 +87,9 @@ struct GenerationReader {
     let tables: TraceTables
     /// Next unread file offset.
     var pos: Int = 16
+    /// File offset of the first batch of the generation read last: everything before it
+    /// belongs to finished generations.
+    var lastGenerationStart = 16
 
     init(buffer: UnsafeRawBufferPointer, minor: Int, tables: TraceTables) {
         self.buffer = buffer
@@ -355,6 +358,7 @@ struct GenerationReader {
         var t = PendingTables()
         var any = false
         let genStart = pos
+        lastGenerationStart = pos
         while true {
             let r = try readBatch()
             switch r {
@@ -397,6 +401,7 @@ struct GenerationReader {
     /// Reads one Go 1.22–1.25 generation: up to the first batch of the next one (the spill).
     /// A read error after at least one good batch is returned alongside the partial generation.
     mutating func readGenerationWithSpill(_ spill: Spill?) throws(TraceError) -> (Generation, Spill?, TraceError?) {
+        lastGenerationStart = spill?.batch.headerOffset ?? pos
         let g = Generation()
         var t = PendingTables()
         if let spill {

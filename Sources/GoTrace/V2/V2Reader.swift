@@ -41,6 +41,8 @@ final class V2Reader {
     unowned(unsafe) var curStacks: IDMap
     private let emptyMap = IDMap()
     var cpuCount = 0
+    /// Called with a file offset before which no byte will be read again.
+    var releasePages: ((Int) -> Void)?
     let wireInfo = WireInfo.table
     var cpuIdx = 0
     let ordering: Ordering
@@ -213,6 +215,8 @@ final class V2Reader {
         }
         generations += 1
         hadGen = true
+        // The previous generations' bytes are done with: let their pages go.
+        releasePages?(genReader.lastGenerationStart)
         gen = g
         nsPerTick = g.nsPerTick
         genNumber = g.number
