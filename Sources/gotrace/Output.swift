@@ -20,8 +20,9 @@ struct FileHandleOutput {
     mutating func flush() {
         var off = 0
         buffer.withUnsafeBytes { p in
+            guard let base = p.baseAddress else { return }
             while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+                let n = Glibc.write(fd, base + off, p.count - off)
                 if n <= 0 { break }
                 off += n
             }
