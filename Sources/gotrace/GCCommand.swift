@@ -122,9 +122,7 @@ struct GCCommand: ParsableCommand {
                               })
                 },
                 totalGC: a.totalGC, totalSTW: a.totalSTW)
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            out.write(String(decoding: try enc.encode(r), as: UTF8.self) + "\n")
+            try AnalysisCLI.printJSON(r)
             return
         }
 

@@ -72,9 +72,7 @@ struct MMUCommand: ParsableCommand {
         var out = FileHandleOutput()
         defer { out.flush() }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            out.write(String(decoding: try enc.encode(report), as: UTF8.self) + "\n")
+            try AnalysisCLI.printJSON(report)
             return
         }
         let dur = Analysis.goDuration

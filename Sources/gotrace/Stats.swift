@@ -51,10 +51,7 @@ struct Stats: ParsableCommand {
         var out = FileHandleOutput()
         defer { out.flush() }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = try enc.encode(s)
-            out.write(String(decoding: data, as: UTF8.self) + "\n")
+            try AnalysisCLI.printJSON(s)
             return
         }
         func row(_ k: String, _ v: String) { out.write(k.padding(toLength: 22, withPad: " ", startingAt: 0) + v + "\n") }

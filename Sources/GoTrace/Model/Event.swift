@@ -127,9 +127,11 @@ public struct Event: Sendable, Equatable {
     public var stackID: UInt32 {
         if type == Wire.cpuSample { return UInt32(truncatingIfNeeded: a0) }
         if type == Wire.syncEvent { return 0 }
-        let s = Wire.specs[Int(type)].stackArgs
-        guard let first = s.first else { return 0 }
-        return UInt32(truncatingIfNeeded: arg(first))
+        // The first listed stack argument (GoCreate lists `stack` before `new_stack`).
+        if type == Wire.goCreate || type == Wire.goCreateBlocked { return UInt32(truncatingIfNeeded: a2) }
+        let mask = WireInfo.table[Int(type)].stackMask
+        guard mask != 0 else { return 0 }
+        return UInt32(truncatingIfNeeded: arg(mask.trailingZeroBitCount))
     }
 
     // MARK: Sync
