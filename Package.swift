@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The parsing library: bytes in, Go's ordered event stream out. No package dependencies.
@@ -35,12 +36,25 @@ let package = Package(
             exclude: ["Profiles/profile.proto"],
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // The web viewer: an HTTP server (Hummingbird) with JSON APIs over a loaded trace and the
+        // web app (plain HTML/CSS/JS modules) compiled into the binary.
+        .target(
+            name: "GoTraceServer",
+            dependencies: [
+                "GoTrace",
+                "GoTraceAnalysis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.embedInCode("Web")],
+            swiftSettings: strict
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "gotrace",
             dependencies: [
                 "GoTrace",
                 "GoTraceAnalysis",
+                "GoTraceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -56,6 +70,16 @@ let package = Package(
             name: "GoTraceTests",
             dependencies: ["GoTrace"],
             exclude: ["Vectors"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GoTraceServerTests",
+            dependencies: [
+                "GoTrace",
+                "GoTraceAnalysis",
+                "GoTraceServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

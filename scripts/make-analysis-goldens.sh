@@ -136,7 +136,8 @@ mmu)
   cp scripts/analysis-ref/mmu/main.go "$goroot/src/cmd/gotraceref-mmu/main.go"
   (cd "$goroot/src" && "$GO" build -o "$tmp/gotraceref-mmu" cmd/gotraceref-mmu)
   mkdir -p Fixtures/analysis/mmu Fixtures/analysis/series
-  rm -f Fixtures/analysis/mmu/*.json Fixtures/analysis/series/*.json
+  # Our own traces with blocking inside user regions live with the pprof goldens.
+  out=Fixtures/analysis/pprof
   shift
   if [ $# -gt 0 ]; then
     # Only these fixtures (names without .trace), keeping the other goldens.
@@ -145,11 +146,10 @@ mmu)
       if [ -f "Fixtures/traces/$f.trace" ]; then traces+=("Fixtures/traces/$f.trace"); else traces+=("$out/traces/$f.trace"); fi
     done
   else
-    rm -f "$out"/*.txt
-    # The shared fixtures, and our own traces with blocking inside user regions
-    # ($out/program, written by `go run . FILE` with each toolchain).
-    traces=(Fixtures/traces/*.trace "$out"/traces/*.trace)
+    # The shared fixtures (the tests load MMU and series goldens of these only).
+    traces=(Fixtures/traces/*.trace)
   fi
+  if [ $# -eq 0 ]; then rm -f Fixtures/analysis/mmu/*.json Fixtures/analysis/series/*.json; fi
   for tr in "${traces[@]}"; do
     name=$(basename "$tr" .trace)
     if ! "$tmp/gotraceref-mmu" mmu "$tr" > "Fixtures/analysis/mmu/$name.json" 2> "$tmp/err"; then

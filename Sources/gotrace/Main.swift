@@ -15,7 +15,7 @@ struct GoTraceCommand: ParsableCommand {
             go tool trace's debug spellings work too: `gotrace -d=parsed TRACE`, `-d=wire`, `-d=footprint`.
             So does its profile spelling: `gotrace -pprof=net|sync|syscall|sched TRACE` (gzip'd pprof to stdout).
             """,
-        subcommands: [Dump.self, Stats.self, Pprof.self, GoroutinesCommand.self, TasksCommand.self, RegionsCommand.self, LogsCommand.self, MMUCommand.self, GCCommand.self]
+        subcommands: [ViewCommand.self, Dump.self, Stats.self, Pprof.self, GoroutinesCommand.self, TasksCommand.self, RegionsCommand.self, LogsCommand.self, MMUCommand.self, GCCommand.self]
     )
 
     static func main() {
@@ -54,6 +54,12 @@ struct GoTraceCommand: ParsableCommand {
                 args.removeSubrange(i...(i + 1))
             }
             args = ["pprof", "--go-spelling", "--", type] + args
+        }
+        // go tool trace spelling: `gotrace [-http=ADDR] TRACE` opens the viewer.
+        let names = Set(configuration.subcommands.map { $0._commandName } + ["help"])
+        if let first = args.first(where: { !$0.hasPrefix("-") }), !names.contains(first),
+           !args.contains(where: { ["-h", "--help", "--version"].contains($0) }) {
+            args.insert("view", at: 0)
         }
         do {
             var command = try parseAsRoot(args)

@@ -109,7 +109,11 @@ public final class Trace: @unchecked Sendable {
 
     /// `go tool trace`'s message for a partly lost trace, or nil.
     public var lossMessage: String? {
-        guard error != nil else { return nil }
+        error == nil ? nil : Trace.lossMessage(fileBytes: fileBytes, validBytes: validBytes)
+    }
+
+    /// "Lost N% of the latest trace data due to error (X of Y)", as go tool trace words it.
+    public static func lossMessage(fileBytes: Int, validBytes: Int) -> String {
         let lost = fileBytes - validBytes
         let pct = fileBytes > 0 ? Double(lost) / Double(fileBytes) * 100 : 0
         return "Lost \(WireDump.format2(pct))% of the latest trace data due to error (\(Trace.byteCount(lost)) of \(Trace.byteCount(fileBytes)))"

@@ -59,6 +59,56 @@ public struct TimelineSeries: Sendable, Codable {
 
 /// Builds `TimelineSeries` one event at a time (single pass, constant work per event).
 public struct TimelineSeriesBuilder {
+    private var tracker = CounterTracker(sink: SeriesArrays())
+
+    public init() {}
+
+    public mutating func add(_ ev: Event) { tracker.add(ev) }
+
+    public mutating func finish() -> TimelineSeries {
+        var r = tracker.sink.out
+        r.startTime = tracker.startTime
+        r.endTime = tracker.endTime
+        return r
+    }
+}
+
+/// Receives the viewer's counter samples as `CounterTracker` emits them, in time order.
+public protocol CounterSink {
+    mutating func heap(_ t: Int64, allocated: UInt64, goal: UInt64)
+    mutating func goroutines(_ t: Int64, running: Int64, runnable: Int64, gcWaiting: Int64)
+    mutating func threads(_ t: Int64, running: Int64)
+    /// Goroutines in a syscall; several changes at one time keep the last.
+    mutating func syscalls(_ t: Int64, _ n: Int64)
+}
+
+/// Keeps every sample (the `TimelineSeries` arrays).
+struct SeriesArrays: CounterSink {
+    var out = TimelineSeries(startTime: 0, endTime: 0, heap: [], goroutines: [], threads: [], syscalls: [])
+
+    mutating func heap(_ t: Int64, allocated: UInt64, goal: UInt64) {
+        out.heap.append(HeapSample(time: t, allocated: allocated, goal: goal))
+    }
+    mutating func goroutines(_ t: Int64, running: Int64, runnable: Int64, gcWaiting: Int64) {
+        out.goroutines.append(GoroutineCounts(time: t, running: running, runnable: runnable, gcWaiting: gcWaiting))
+    }
+    mutating func threads(_ t: Int64, running: Int64) {
+        out.threads.append(ThreadCounts(time: t, running: running, inSyscall: 0))
+    }
+    mutating func syscalls(_ t: Int64, _ n: Int64) {
+        if let last = out.syscalls.last, last.time == t {
+            out.syscalls[out.syscalls.count - 1].goroutines = n
+        } else {
+            out.syscalls.append(SyscallCount(time: t, goroutines: n))
+        }
+    }
+}
+
+/// The counter state machine of the proc-oriented viewer (cmd/trace procgen.go +
+/// traceviewer/emitter.go): a sample goes to the sink whenever a counter tuple (including the
+/// states it does not display) changes. Generic over the sink so the hot loop has no existentials.
+public struct CounterTracker<Sink: CounterSink> {
+    public var sink: Sink
     // Viewer goroutine states: dead, runnable, running, waiting, waitingGC.
     private var gstates = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
     private var prevG = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
@@ -70,15 +120,13 @@ public struct TimelineSeriesBuilder {
     private var inSyscall: Int64 = 0
     /// Per goroutine: 1 = seen (has a viewer gState), 2 = in a mark assist.
     private var gflags = GoroutineMap<UInt8>(empty: 0)
-    private var start: Int64 = 0
-    private var end: Int64 = 0
+    public private(set) var startTime: Int64 = 0
+    public private(set) var endTime: Int64 = 0
     private var sawEvent = false
-    private var out = TimelineSeries(startTime: 0, endTime: 0, heap: [], goroutines: [], threads: [], syscalls: [])
 
-    public init() {}
+    public init(sink: Sink) { self.sink = sink }
 
-    private static let seen: UInt8 = 1
-    private static let assist: UInt8 = 2
+    private static var assist: UInt8 { 2 }
 
     @inline(__always)
     private mutating func bumpG(_ s: Int, _ d: Int64) {
@@ -105,9 +153,9 @@ public struct TimelineSeriesBuilder {
     public mutating func add(_ ev: Event) {
         if !sawEvent {
             sawEvent = true
-            start = ev.time
+            startTime = ev.time
         }
-        end = ev.time
+        endTime = ev.time
         switch ev.kind {
         case .metric:
             if ev.type == Wire.heapAlloc {
@@ -139,8 +187,7 @@ public struct TimelineSeriesBuilder {
                 bumpG(Self.viewerState(from, inAssist), -1)
                 bumpG(Self.viewerState(to, inAssist), 1)
                 if gstates != prevG {
-                    out.goroutines.append(GoroutineCounts(time: ev.time, running: gstates.2, runnable: gstates.1,
-                                                          gcWaiting: gstates.4))
+                    sink.goroutines(ev.time, running: gstates.2, runnable: gstates.1, gcWaiting: gstates.4)
                     prevG = gstates
                 }
             case .proc:
@@ -148,7 +195,7 @@ public struct TimelineSeriesBuilder {
                 if from == to { break }
                 if to == .running {
                     threadsRunning += 1
-                    threadSample(from == .undetermined ? start : ev.time)
+                    threadSample(from == .undetermined ? startTime : ev.time)
                 }
                 if from == .running {
                     threadsRunning -= 1
@@ -165,30 +212,19 @@ public struct TimelineSeriesBuilder {
     @inline(__always)
     private mutating func emitHeap(_ t: Int64) {
         if prevHeap == (heapAlloc, heapGoal) { return }
-        out.heap.append(HeapSample(time: t, allocated: heapAlloc, goal: heapGoal))
+        sink.heap(t, allocated: heapAlloc, goal: heapGoal)
         prevHeap = (heapAlloc, heapGoal)
     }
 
     @inline(__always)
     private mutating func threadSample(_ t: Int64) {
         if threadsRunning == prevThreadsRunning { return }
-        out.threads.append(ThreadCounts(time: t, running: threadsRunning, inSyscall: 0))
+        sink.threads(t, running: threadsRunning)
         prevThreadsRunning = threadsRunning
     }
 
     @inline(__always)
     private mutating func syscallSample(_ t: Int64) {
-        if let last = out.syscalls.last, last.time == t {
-            out.syscalls[out.syscalls.count - 1].goroutines = inSyscall
-        } else {
-            out.syscalls.append(SyscallCount(time: t, goroutines: inSyscall))
-        }
-    }
-
-    public mutating func finish() -> TimelineSeries {
-        var r = out
-        r.startTime = start
-        r.endTime = end
-        return r
+        sink.syscalls(t, inSyscall)
     }
 }

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"strconv"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -269,6 +270,18 @@ type seriesGolden struct {
 	Threads    [][3]int64  `json:"threads"`    // [t, Running, InSyscall]
 	GC         [][2]int64  `json:"gc"`         // [t, dur] of "GC concurrent mark phase" slices
 	STW        []stwSlice  `json:"stw"`        // stop-the-world slices (sorted by t, then tid)
+	// Goroutine execution slices on procs ("G<id> ..." slices): [t, dur, proc, goroutine],
+	// sorted by proc, then t.
+	Slices [][4]int64 `json:"slices"`
+	// Runtime work drawn on procs (syscall, GC mark assist, GC incremental sweep), sorted likewise.
+	Work []workSlice `json:"work"`
+}
+
+type workSlice struct {
+	Name string `json:"name"`
+	T    int64  `json:"t"`
+	Dur  int64  `json:"dur"`
+	TID  uint64 `json:"tid"`
 }
 
 type stwSlice struct {
@@ -314,6 +327,18 @@ func seriesMain(path string) error {
 			g.GC = append(g.GC, [2]int64{ns(e.Time), ns(e.Dur)})
 		case e.Phase == "X" && strings.HasPrefix(e.Name, "stop-the-world"):
 			g.STW = append(g.STW, stwSlice{e.Name, ns(e.Time), ns(e.Dur), e.TID})
+		case e.Phase == "X" && e.PID == 0 && e.TID < 1000000 && len(e.Name) > 1 && e.Name[0] == 'G' && e.Name[1] >= '0' && e.Name[1] <= '9':
+			id := e.Name[1:]
+			if sp := strings.IndexByte(id, ' '); sp >= 0 {
+				id = id[:sp]
+			}
+			goid, err := strconv.ParseInt(id, 10, 64)
+			if err != nil {
+				return err
+			}
+			g.Slices = append(g.Slices, [4]int64{ns(e.Time), ns(e.Dur), int64(e.TID), goid})
+		case e.Phase == "X" && e.PID == 0 && e.TID < 1000000 && (e.Name == "syscall" || e.Name == "GC mark assist" || e.Name == "GC incremental sweep"):
+			g.Work = append(g.Work, workSlice{e.Name, ns(e.Time), ns(e.Dur), e.TID})
 		}
 	}
 	// The viewer flushes open ranges at the end in map order: sort for a stable golden.
@@ -324,6 +349,27 @@ func seriesMain(path string) error {
 		}
 		return g.STW[i].TID < g.STW[j].TID
 	})
+	sort.SliceStable(g.Slices, func(i, j int) bool {
+		if g.Slices[i][2] != g.Slices[j][2] {
+			return g.Slices[i][2] < g.Slices[j][2]
+		}
+		return g.Slices[i][0] < g.Slices[j][0]
+	})
+	sort.SliceStable(g.Work, func(i, j int) bool {
+		if g.Work[i].TID != g.Work[j].TID {
+			return g.Work[i].TID < g.Work[j].TID
+		}
+		if g.Work[i].T != g.Work[j].T {
+			return g.Work[i].T < g.Work[j].T
+		}
+		return g.Work[i].Name < g.Work[j].Name
+	})
+	if g.Slices == nil {
+		g.Slices = [][4]int64{}
+	}
+	if g.Work == nil {
+		g.Work = []workSlice{}
+	}
 	return json.NewEncoder(os.Stdout).Encode(g)
 }
 

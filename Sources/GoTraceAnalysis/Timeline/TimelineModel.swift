@@ -1,0 +1,326 @@
+import GoTrace
+
+/// Why a goroutine's execution slice ended.
+public enum SliceEnd: UInt8, Sendable, CustomStringConvertible {
+    /// Running → Runnable (preempted, `runtime.Gosched`; the reason says which).
+    case stopped = 0
+    /// Running → Waiting (the reason says on what).
+    case blocked
+    /// Its proc was taken away while it was in a syscall.
+    case syscallLostProc
+    /// Running/Syscall → NotExist.
+    case exited
+    /// Still running when the trace ended.
+    case traceEnd
+    /// Syscall → Runnable or Waiting while it still held its proc.
+    case syscallEnded
+
+    public var description: String {
+        ["stopped", "blocked", "syscall (proc lost)", "exited", "trace end", "syscall ended"][Int(rawValue)]
+    }
+}
+
+/// How a goroutine became runnable before an execution slice.
+public enum WakeKind: UInt8, Sendable, CustomStringConvertible {
+    /// Nothing made it runnable within the trace (it was already running or runnable at the start).
+    case none = 0
+    /// Created by a `go` statement.
+    case created
+    /// Unblocked by another goroutine (channel, mutex, ...).
+    case unblocked
+    /// Unblocked by the network poller.
+    case network
+    /// Returned from a syscall that had lost its proc.
+    case syscallReturn
+    /// Stopped (preempted or yielded) and runnable again at once.
+    case stopped
+    /// Woken after `time.Sleep` (a timer).
+    case timer
+
+    public var description: String {
+        ["none", "go", "unblock", "network", "exit blocked syscall", "preempted", "timer"][Int(rawValue)]
+    }
+}
+
+/// Kinds of runtime work drawn on a proc's second row.
+public enum WorkKind: UInt8, Sendable, CustomStringConvertible {
+    case syscall = 0, markAssist, sweep, stopTheWorld
+    public var description: String { ["syscall", "GC mark assist", "GC incremental sweep", "stop-the-world"][Int(rawValue)] }
+}
+
+/// Everything the timeline draws, indexed for "this window at this many pixels" queries.
+///
+/// The unit is the execution slice: one stretch of a goroutine running on a proc, from the event
+/// that starts it to the event that stops it. Slices live in columns (struct of arrays) in order of
+/// their start; procs, threads and goroutines index them through compressed lists (CSR), so a
+/// slice costs about 60 bytes however it is viewed. Times are absolute trace nanoseconds.
+public final class TimelineModel: @unchecked Sendable {
+    public let tables: TraceTables
+    public internal(set) var traceStart: Int64 = 0
+    public internal(set) var traceEnd: Int64 = 0
+
+    // MARK: Execution slices (columns, in start order)
+
+    public internal(set) var sliceStart: [Int64] = []
+    public internal(set) var sliceEnd: [Int64] = []
+    /// Dense goroutine index (see `goroutineIDs`).
+    public internal(set) var sliceG: [UInt32] = []
+    /// Dense proc index, or -1.
+    public internal(set) var sliceProc: [Int32] = []
+    /// Dense thread index, or -1.
+    public internal(set) var sliceThread: [Int32] = []
+    /// `SliceEnd` raw value in the low 8 bits, reason string ID above.
+    public internal(set) var sliceEndInfo: [UInt32] = []
+    /// Stack of the event that ended the slice (0 = none).
+    public internal(set) var sliceEndStack: [UInt32] = []
+    /// When the goroutine became runnable before the slice (= start when unknown).
+    public internal(set) var sliceReady: [Int64] = []
+    /// Dense index of the goroutine that made it runnable, or `UInt32.max`.
+    public internal(set) var sliceWaker: [UInt32] = []
+    /// Dense proc index where that happened, or -1.
+    public internal(set) var sliceWakerProc: [Int32] = []
+    public internal(set) var sliceWakeKind: [UInt8] = []
+    /// Stack of the waking event (the unblock or `go` statement).
+    public internal(set) var sliceWakeStack: [UInt32] = []
+
+    public var sliceCount: Int { sliceStart.count }
+
+    // MARK: Resources
+
+    /// Goroutine IDs by dense index, and per goroutine what the timeline names it by.
+    public internal(set) var goroutineIDs: [Int64] = []
+    /// String ID of the goroutine's start function (0 = unknown yet).
+    public internal(set) var goroutineFunc: [UInt32] = []
+    /// String ID of the goroutine's label (Go 1.22+ `GoLabel`), 0 = none.
+    public internal(set) var goroutineLabel: [UInt32] = []
+    public internal(set) var goroutineCreated: [Int64] = []
+    /// Stack of the `go` statement that created it, and its own start stack.
+    public internal(set) var goroutineCreateStack: [UInt32] = []
+    public internal(set) var goroutineStartStack: [UInt32] = []
+    /// Dense index of the creator, or `UInt32.max`.
+    public internal(set) var goroutineCreator: [UInt32] = []
+    public internal(set) var goroutineEnded: [Int64] = []
+    var goroutineIndex = DenseIDMap()
+
+    public internal(set) var procIDs: [Int64] = []
+    var procIndex = DenseIDMap()
+    public internal(set) var threadIDs: [Int64] = []
+    var threadIndex = DenseIDMap()
+
+    /// CSR lists of slice indices per proc, per goroutine (in start order).
+    public internal(set) var procSlices = CSR()
+    public internal(set) var goroutineSlices = CSR()
+    /// Per thread: slice indices, and `sliceCount + k` for extension span k.
+    public internal(set) var threadSlices = CSR()
+    /// Busy-time prefix sums, every `busyStride` entries of each proc's list.
+    var procBusy: [[Int64]] = []
+    var threadBusy: [[Int64]] = []
+    static let busyStride = 16
+
+    /// Stretches in which a goroutine kept a thread after losing its proc in a syscall.
+    public internal(set) var extStart: [Int64] = []
+    public internal(set) var extEnd: [Int64] = []
+    public internal(set) var extG: [UInt32] = []
+    public internal(set) var extThread: [Int32] = []
+
+    // MARK: Runtime work, lanes, instants, counters
+
+    /// Per proc: syscalls, mark assists, sweeps, stop-the-world pauses (sorted by start).
+    public internal(set) var work: [SpanList] = []
+    /// GC mark phases (label = 0) and STW pauses (label = kind string ID).
+    public internal(set) var gcLane = SpanList()
+    public internal(set) var stwLane = SpanList()
+    /// Goroutines made runnable by the network poller, timers, and blocked-syscall returns
+    /// (label = dense goroutine index).
+    public internal(set) var networkLane = InstantList()
+    public internal(set) var timerLane = InstantList()
+    public internal(set) var syscallLane = InstantList()
+    /// CPU profile samples per proc (label = stack ID).
+    public internal(set) var cpuSamples: [InstantList] = []
+    public internal(set) var cpuSampleCount = 0
+    /// User logs (label = index into `logs`).
+    public internal(set) var logs: [TimelineLog] = []
+
+    public internal(set) var heap = CounterSeries(width: 2)
+    public internal(set) var goroutineCounts = CounterSeries(width: 3)
+    public internal(set) var threadCounts = CounterSeries(width: 1)
+    public internal(set) var syscallCounts = CounterSeries(width: 1)
+
+    init(tables: TraceTables) { self.tables = tables }
+
+    // MARK: Lookups
+
+    public func goroutineIndex(of id: Int64) -> Int? { goroutineIndex[id].map(Int.init) }
+    public func procIndex(of id: Int64) -> Int? { procIndex[id].map(Int.init) }
+    public func threadIndex(of id: Int64) -> Int? { threadIndex[id].map(Int.init) }
+
+    /// "G12 main.worker" (plus " (label)"), as go tool trace names goroutines.
+    public func goroutineName(_ g: Int) -> String {
+        guard g >= 0, g < goroutineIDs.count else { return "" }
+        var s = "G\(goroutineIDs[g])"
+        let f = tables.string(goroutineFunc[g])
+        if !f.isEmpty { s += " " + f }
+        let l = tables.string(goroutineLabel[g])
+        if !l.isEmpty { s += " (" + l + ")" }
+        return s
+    }
+
+    public func startFunction(_ g: Int) -> String {
+        guard g >= 0, g < goroutineFunc.count else { return "" }
+        return tables.string(goroutineFunc[g])
+    }
+
+    public func endKind(ofSlice i: Int) -> SliceEnd { SliceEnd(rawValue: UInt8(truncatingIfNeeded: sliceEndInfo[i])) ?? .stopped }
+    public func endReason(ofSlice i: Int) -> String { tables.string(sliceEndInfo[i] >> 8) }
+    public func wakeKind(ofSlice i: Int) -> WakeKind { WakeKind(rawValue: sliceWakeKind[i]) ?? .none }
+
+    /// Approximate resident bytes of the model.
+    public var residentBytes: Int {
+        let perSlice = 8 * 3 + 4 * 8 + 1
+        var n = sliceStart.capacity * perSlice
+        n += procSlices.residentBytes + goroutineSlices.residentBytes + threadSlices.residentBytes
+        n += procBusy.reduce(0) { $0 + $1.capacity * 8 } + threadBusy.reduce(0) { $0 + $1.capacity * 8 }
+        n += goroutineIDs.capacity * (8 * 3 + 4 * 5)
+        n += extStart.capacity * 24
+        n += work.reduce(0) { $0 + $1.residentBytes }
+        n += gcLane.residentBytes + stwLane.residentBytes
+        n += networkLane.residentBytes + timerLane.residentBytes + syscallLane.residentBytes
+        n += cpuSamples.reduce(0) { $0 + $1.residentBytes }
+        for c in [heap, goroutineCounts, threadCounts, syscallCounts] { n += c.times.capacity * 8 * (1 + 2 * c.width) }
+        return n
+    }
+}
+
+/// A user log event on the timeline.
+public struct TimelineLog: Sendable {
+    public var time: Int64
+    public var goroutine: UInt32
+    public var proc: Int32
+    public var task: UInt64
+    public var category: UInt32
+    public var message: UInt32
+    public var stack: UInt32
+}
+
+/// Spans with a label and a kind, kept sorted by start.
+public struct SpanList: Sendable {
+    public internal(set) var starts: [Int64] = []
+    public internal(set) var ends: [Int64] = []
+    public internal(set) var labels: [UInt32] = []
+    public internal(set) var kinds: [UInt8] = []
+    public internal(set) var stacks: [UInt32] = []
+
+    public var count: Int { starts.count }
+
+    mutating func append(_ s: Int64, _ e: Int64, label: UInt32, kind: UInt8, stack: UInt32 = 0) {
+        starts.append(s)
+        ends.append(Swift.max(e, s))
+        labels.append(label)
+        kinds.append(kind)
+        stacks.append(stack)
+    }
+
+    /// Sorts by start (stable) if appends came out of order.
+    mutating func sortByStart() {
+        var sorted = true
+        for i in 1..<Swift.max(starts.count, 1) where starts[i] < starts[i - 1] { sorted = false; break }
+        if sorted { return }
+        let order = starts.indices.sorted { starts[$0] != starts[$1] ? starts[$0] < starts[$1] : $0 < $1 }
+        starts = order.map { starts[$0] }
+        ends = order.map { ends[$0] }
+        labels = order.map { labels[$0] }
+        kinds = order.map { kinds[$0] }
+        stacks = order.map { stacks[$0] }
+    }
+
+    var residentBytes: Int { starts.capacity * 8 + ends.capacity * 8 + labels.capacity * 4 + kinds.capacity + stacks.capacity * 4 }
+}
+
+/// Points in time with a label, sorted by time.
+public struct InstantList: Sendable {
+    public internal(set) var times: [Int64] = []
+    public internal(set) var labels: [UInt32] = []
+    public var count: Int { times.count }
+
+    mutating func append(_ t: Int64, _ label: UInt32) {
+        times.append(t)
+        labels.append(label)
+    }
+
+    /// Index of the first instant at or after `t`.
+    public func lowerBound(_ t: Int64) -> Int {
+        var lo = 0, hi = times.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    var residentBytes: Int { times.capacity * 8 + labels.capacity * 4 }
+}
+
+/// Compressed rows of indices: row `r` is `items[offsets[r] ..< offsets[r + 1]]`.
+public struct CSR: Sendable {
+    public internal(set) var offsets: [Int] = [0]
+    public internal(set) var items: [UInt32] = []
+    public var rows: Int { offsets.count - 1 }
+
+    public func row(_ r: Int) -> ArraySlice<UInt32> {
+        guard r >= 0, r < rows else { return [] }
+        return items[offsets[r]..<offsets[r + 1]]
+    }
+
+    /// Buckets `keys` (one per item, -1 = none) into `rows` rows, keeping item order.
+    static func build(rows: Int, count: Int, key: (Int) -> Int) -> CSR {
+        var c = CSR()
+        var counts = [Int](repeating: 0, count: rows + 1)
+        for i in 0..<count {
+            let k = key(i)
+            if k >= 0 && k < rows { counts[k + 1] += 1 }
+        }
+        for r in 0..<rows { counts[r + 1] += counts[r] }
+        c.offsets = counts
+        var fill = counts
+        c.items = [UInt32](repeating: 0, count: counts[rows])
+        for i in 0..<count {
+            let k = key(i)
+            if k >= 0 && k < rows {
+                c.items[fill[k]] = UInt32(truncatingIfNeeded: i)
+                fill[k] += 1
+            }
+        }
+        return c
+    }
+
+    var residentBytes: Int { offsets.capacity * 8 + items.capacity * 4 }
+}
+
+/// Maps sparse 64-bit IDs (goroutines, procs, threads) to dense indices.
+struct DenseIDMap: Sendable {
+    private var dense: [Int32] = []
+    private var sparse: [Int64: Int32] = [:]
+    private static let denseLimit: Int64 = 1 << 22
+
+    subscript(id: Int64) -> Int32? {
+        if id >= 0 && id < Int64(dense.count) {
+            let v = dense[Int(id)]
+            return v < 0 ? nil : v
+        }
+        if id >= 0 && id < Self.denseLimit { return nil }
+        return sparse[id]
+    }
+
+    mutating func insert(_ id: Int64, _ v: Int32) {
+        if id >= 0 && id < Self.denseLimit {
+            let i = Int(id)
+            if i >= dense.count {
+                let target = Swift.min(Swift.max(i + 1, dense.count * 2, 256), Int(Self.denseLimit))
+                dense.append(contentsOf: repeatElement(-1, count: target - dense.count))
+            }
+            dense[i] = v
+        } else {
+            sparse[id] = v
+        }
+    }
+}
