@@ -62,7 +62,7 @@ let package = Package(
         // Times the reader alone (stream or load), for the benchmark against Go's reader.
         .executableTarget(
             name: "ReaderBench",
-            dependencies: ["GoTrace"],
+            dependencies: ["GoTrace", "GoTraceAnalysis"],
             path: "Benchmarks/ReaderBench/Sources/ReaderBench",
             swiftSettings: strict
         ),

@@ -17,7 +17,6 @@ public struct APIError: Error, Sendable {
 public final class ViewerSession: Sendable {
     public let path: String
     public let model: TimelineModel
-    public let summaries: GoroutineSummaries
     public let info: TraceStreamInfo
     public let regions: RegionIndex
     /// Goroutines grouped by start function, largest total execution time first.
@@ -41,14 +40,13 @@ public final class ViewerSession: Sendable {
         public var execTime: Int64
     }
 
-    public init(path: String, model: TimelineModel, summaries: GoroutineSummaries, info: TraceStreamInfo) {
+    public init(path: String, model: TimelineModel, info: TraceStreamInfo) {
         self.path = path
         self.model = model
-        self.summaries = summaries
         self.info = info
-        regions = RegionIndex(summaries: summaries, model: model)
+        regions = RegionIndex(model: model)
         var exec = [Int64](repeating: 0, count: model.goroutineIDs.count)
-        for i in 0..<model.sliceCount { exec[Int(model.sliceG[i])] &+= model.sliceEnd[i] - model.sliceStart[i] }
+        for i in 0..<model.sliceCount { exec[Int(model.sliceG(i))] &+= model.sliceEnd(i) - model.sliceStart[i] }
         execTime = exec
         var byName: [String: Int] = [:]
         var gs: [GoroutineGroup] = []
@@ -70,11 +68,16 @@ public final class ViewerSession: Sendable {
 
     /// Loads a trace file (streaming; see `TimelineModel.build`).
     public static func load(path: String, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> ViewerSession {
-        let (model, summaries, info) = try TimelineModel.build(path: path, progress: progress)
-        return ViewerSession(path: path, model: model, summaries: summaries, info: info)
+        let (model, info) = try TimelineModel.build(path: path, progress: progress)
+        return ViewerSession(path: path, model: model, info: info)
     }
 
     var duration: Int64 { model.traceEnd - model.traceStart }
+
+    /// A task's interval: begin (or trace start) to end (or trace end), as Go's `taskInterval`.
+    func interval(of t: TimelineTask) -> (start: Int64, end: Int64) {
+        (t.start == Int64.min ? model.traceStart : t.start, t.end == Int64.min ? model.traceEnd : t.end)
+    }
 
     // MARK: /api/info
 
@@ -100,7 +103,7 @@ public final class ViewerSession: Sendable {
         for k in 0..<model.stwLane.count { worst = max(worst, model.stwLane.ends[k] - model.stwLane.starts[k]) }
         w.field("worstSTW", worst)
         w.field("cpuSamples", model.cpuSampleCount)
-        w.field("tasks", summaries.tasks.filter { $0.id != 0 }.count)
+        w.field("tasks", model.tasks.count)
         w.field("regions", regions.starts.count)
         w.field("logs", model.logs.count)
         w.field("loss", info.lossMessage)
@@ -192,31 +195,31 @@ public final class ViewerSession: Sendable {
                 for r in model.relatedGoroutines(g) { goroutineTrack(&w, r) }
                 w.endArray()
                 let s = model.goroutineSlices.row(g)
-                let start = s.first.map { model.sliceReady[Int($0)] } ?? model.traceStart
-                let end = s.last.map { model.sliceEnd[Int($0)] } ?? model.traceEnd
+                let start = s.first.map { model.sliceReady(Int($0)) } ?? model.traceStart
+                let end = s.last.map { model.sliceEnd(Int($0)) } ?? model.traceEnd
                 w.field("windowStart", max(min(start, model.goroutineCreated[g] == Int64.min ? start : model.goroutineCreated[g]), model.traceStart) - model.traceStart)
                 w.field("windowEnd", end - model.traceStart)
             } else if let task {
-                guard let t = summaries.task(id: task), t.id != 0 else { throw APIError("no task \(task)", status: 404) }
-                let iv = summaries.interval(of: t)
+                guard let t = model.task(id: task) else { throw APIError("no task \(task)", status: 404) }
+                let iv = interval(of: t)
                 w.field("windowStart", iv.start - model.traceStart)
                 w.field("windowEnd", iv.end - model.traceStart)
                 w.key("tasks")
                 w.beginArray()
                 var queue: [(UInt64, Int)] = [(t.id, 0)]
                 var seen: Set<UInt64> = []
-                var goroutines: [Int64] = []
+                var goroutines: [UInt32] = []
                 while let (id, depth) = queue.first, seen.count < Limits.maxList {
                     queue.removeFirst()
-                    guard seen.insert(id).inserted, let x = summaries.task(id: id) else { continue }
-                    let xi = summaries.interval(of: x)
+                    guard seen.insert(id).inserted, let x = model.task(id: id) else { continue }
+                    let xi = interval(of: x)
                     w.beginObject()
                     w.field("id", Int64(bitPattern: x.id))
-                    w.field("name", x.name)
+                    w.field("name", model.tables.string(x.name))
                     w.field("start", xi.start - model.traceStart)
                     w.field("end", xi.end - model.traceStart)
                     w.field("depth", depth)
-                    w.field("complete", x.isComplete)
+                    w.field("complete", x.start != Int64.min && x.end != Int64.min)
                     w.endObject()
                     goroutines.append(contentsOf: x.goroutines)
                     queue.append(contentsOf: x.children.map { ($0, depth + 1) })
@@ -224,11 +227,9 @@ public final class ViewerSession: Sendable {
                 w.endArray()
                 w.key("tracks")
                 w.beginArray()
-                var done: Set<Int> = []
-                for id in goroutines {
-                    if let g = model.goroutineIndex(of: id), done.insert(g).inserted, done.count <= Limits.maxTracks {
-                        goroutineTrack(&w, g)
-                    }
+                var done: Set<UInt32> = []
+                for g in goroutines where Int(g) < model.goroutineIDs.count {
+                    if done.insert(g).inserted, done.count <= Limits.maxTracks { goroutineTrack(&w, Int(g)) }
                 }
                 w.endArray()
             } else if let group {
@@ -322,7 +323,7 @@ public final class ViewerSession: Sendable {
         w.key("regionNames")
         w.beginObject()
         for r in regionNames.sorted() where r < regions.regionIDs.count {
-            w.field(String(r), summaries.regions[regions.regionIDs[r]].name)
+            w.field(String(r), model.tables.string(model.regions[regions.regionIDs[r]].name))
         }
         w.endObject()
         w.key("stwKinds")
@@ -360,36 +361,36 @@ public final class ViewerSession: Sendable {
             defer { i += 1 }
             let kind = model.wakeKind(ofSlice: i)
             if kind == .none || kind == .stopped { continue }
-            let g = Int(model.sliceG[i])
+            let g = Int(model.sliceG(i))
             let from: String, to: String
             switch view {
             case "proc":
-                guard model.sliceProc[i] >= 0 else { continue }
-                to = "p:\(model.sliceProc[i])"
+                guard model.sliceProc(i) >= 0 else { continue }
+                to = "p:\(model.sliceProc(i))"
                 switch kind {
                 case .network: from = "net"
                 case .syscallReturn: from = "sys"
                 default:
-                    guard model.sliceWakerProc[i] >= 0 else { continue }
-                    from = "p:\(model.sliceWakerProc[i])"
+                    guard model.sliceWakerProc(i) >= 0 else { continue }
+                    from = "p:\(model.sliceWakerProc(i))"
                 }
             case "thread":
-                guard model.sliceThread[i] >= 0 else { continue }
-                to = "t:\(model.sliceThread[i])"
-                let waker = model.sliceWaker[i]
-                guard waker != UInt32.max, let ws = model.slice(ofGoroutine: Int(waker), at: model.sliceReady[i]),
-                      model.sliceThread[ws] >= 0 else { continue }
-                from = "t:\(model.sliceThread[ws])"
+                guard model.sliceThread(i) >= 0 else { continue }
+                to = "t:\(model.sliceThread(i))"
+                let waker = model.sliceWaker(i)
+                guard waker != UInt32.max, let ws = model.slice(ofGoroutine: Int(waker), at: model.sliceReady(i)),
+                      model.sliceThread(ws) >= 0 else { continue }
+                from = "t:\(model.sliceThread(ws))"
             default:
                 to = "g:\(g)"
-                let waker = model.sliceWaker[i]
+                let waker = model.sliceWaker(i)
                 guard waker != UInt32.max else { continue }
                 from = "g:\(waker)"
                 if !visible.isEmpty && (!visible.contains(from) || !visible.contains(to)) { continue }
             }
-            if from == to && model.sliceReady[i] == model.sliceStart[i] { continue }
+            if from == to && model.sliceReady(i) == model.sliceStart[i] { continue }
             w.beginArray()
-            w.value(model.sliceReady[i] - model.traceStart)
+            w.value(model.sliceReady(i) - model.traceStart)
             w.value(from)
             w.value(model.sliceStart[i] - model.traceStart)
             w.value(to)
@@ -421,14 +422,14 @@ public final class ViewerSession: Sendable {
     func writeSliceRef(_ w: inout JSONWriter, _ i: Int) {
         w.beginObject()
         w.field("slice", i)
-        let g = Int(model.sliceG[i])
+        let g = Int(model.sliceG(i))
         w.field("goid", model.goroutineIDs[g])
         w.field("g", g)
         w.field("name", model.goroutineName(g))
         w.field("start", model.sliceStart[i] - model.traceStart)
-        w.field("end", model.sliceEnd[i] - model.traceStart)
-        w.field("ready", model.sliceReady[i] - model.traceStart)
-        w.field("proc", model.sliceProc[i] >= 0 ? model.procIDs[Int(model.sliceProc[i])] : -1)
+        w.field("end", model.sliceEnd(i) - model.traceStart)
+        w.field("ready", model.sliceReady(i) - model.traceStart)
+        w.field("proc", model.sliceProc(i) >= 0 ? model.procIDs[Int(model.sliceProc(i))] : -1)
         w.endObject()
     }
 
@@ -438,7 +439,7 @@ public final class ViewerSession: Sendable {
     /// ended at, what woke it (and the waker's slice), whom it woke, and its neighbours.
     public func sliceJSON(_ i: Int) throws(APIError) -> [UInt8] {
         guard i >= 0, i < model.sliceCount else { throw APIError("no slice \(i)", status: 404) }
-        let g = Int(model.sliceG[i])
+        let g = Int(model.sliceG(i))
         let row = model.goroutineSlices.row(g)
         let pos = model.position(ofSlice: i)
         var w = JSONWriter()
@@ -448,19 +449,19 @@ public final class ViewerSession: Sendable {
         w.field("goid", model.goroutineIDs[g])
         w.field("g", g)
         w.field("start", model.sliceStart[i] - model.traceStart)
-        w.field("end", model.sliceEnd[i] - model.traceStart)
-        w.field("duration", model.sliceEnd[i] - model.sliceStart[i])
-        w.field("proc", model.sliceProc[i] >= 0 ? model.procIDs[Int(model.sliceProc[i])] : -1)
-        w.field("thread", model.sliceThread[i] >= 0 ? model.threadIDs[Int(model.sliceThread[i])] : -1)
+        w.field("end", model.sliceEnd(i) - model.traceStart)
+        w.field("duration", model.sliceEnd(i) - model.sliceStart[i])
+        w.field("proc", model.sliceProc(i) >= 0 ? model.procIDs[Int(model.sliceProc(i))] : -1)
+        w.field("thread", model.sliceThread(i) >= 0 ? model.threadIDs[Int(model.sliceThread(i))] : -1)
         w.field("endKind", model.endKind(ofSlice: i).description)
         w.field("endReason", model.endReason(ofSlice: i))
         // Where it resumed: the stack it last stopped at, or its start function for the first slice.
         let prev = pos.flatMap { $0 > 0 ? Int(row[row.startIndex + $0 - 1]) : nil }
         let next = pos.flatMap { $0 + 1 < row.count ? Int(row[row.startIndex + $0 + 1]) : nil }
         w.key("startStack")
-        writeStack(&w, prev.map { model.sliceEndStack[$0] } ?? model.goroutineStartStack[g])
+        writeStack(&w, prev.map { model.sliceEndStack($0) } ?? model.goroutineStartStack[g])
         w.key("endStack")
-        writeStack(&w, model.sliceEndStack[i])
+        writeStack(&w, model.sliceEndStack(i))
         w.field("index", pos ?? -1)
         w.field("count", row.count)
         w.key("prev")
@@ -474,26 +475,26 @@ public final class ViewerSession: Sendable {
         } else {
             w.beginObject()
             w.field("kind", kind.description)
-            w.field("time", model.sliceReady[i] - model.traceStart)
-            w.field("latency", model.sliceStart[i] - model.sliceReady[i])
-            let waker = model.sliceWaker[i]
+            w.field("time", model.sliceReady(i) - model.traceStart)
+            w.field("latency", model.sliceStart[i] - model.sliceReady(i))
+            let waker = model.sliceWaker(i)
             if waker != UInt32.max {
                 w.field("goid", model.goroutineIDs[Int(waker)])
                 w.field("g", Int(waker))
                 w.field("name", model.goroutineName(Int(waker)))
-                if let ws = model.slice(ofGoroutine: Int(waker), at: model.sliceReady[i]) {
+                if let ws = model.slice(ofGoroutine: Int(waker), at: model.sliceReady(i)) {
                     w.key("slice")
                     writeSliceRef(&w, ws)
                 }
             }
-            w.field("proc", model.sliceWakerProc[i] >= 0 ? model.procIDs[Int(model.sliceWakerProc[i])] : -1)
+            w.field("proc", model.sliceWakerProc(i) >= 0 ? model.procIDs[Int(model.sliceWakerProc(i))] : -1)
             w.key("stack")
-            writeStack(&w, model.sliceWakeStack[i])
+            writeStack(&w, model.sliceWakeStack(i))
             w.endObject()
         }
         w.key("woke")
         w.beginArray()
-        for k in model.wokenBy(goroutine: g, from: model.sliceStart[i], to: model.sliceEnd[i]) {
+        for k in model.wokenBy(goroutine: g, from: model.sliceStart[i], to: model.sliceEnd(i)) {
             writeSliceRef(&w, k)
         }
         w.endArray()
@@ -590,18 +591,18 @@ public final class ViewerSession: Sendable {
         var back = i - 1
         var backScanned = 0
         while back >= 0 && backScanned < 100_000 {
-            let d = overlap(model.sliceStart[back], model.sliceEnd[back])
-            if d > 0 { perG[Int(model.sliceG[back]), default: 0] += d; running += d; slices += 1 }
+            let d = overlap(model.sliceStart[back], model.sliceEnd(back))
+            if d > 0 { perG[Int(model.sliceG(back)), default: 0] += d; running += d; slices += 1 }
             back -= 1
             backScanned += 1
         }
         var scanned = 0
         while i < model.sliceCount && model.sliceStart[i] < t1 {
             if scanned >= 5_000_000 { approximate = true; break }
-            let d = overlap(model.sliceStart[i], model.sliceEnd[i])
-            perG[Int(model.sliceG[i]), default: 0] += d
+            let d = overlap(model.sliceStart[i], model.sliceEnd(i))
+            perG[Int(model.sliceG(i)), default: 0] += d
             running += d
-            runnable += overlap(model.sliceReady[i], model.sliceStart[i])
+            runnable += overlap(model.sliceReady(i), model.sliceStart[i])
             slices += 1
             scanned += 1
             i += 1

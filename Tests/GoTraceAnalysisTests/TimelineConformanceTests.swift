@@ -19,8 +19,8 @@ import Testing
         for p in 0..<m.procIDs.count {
             for i in m.procSlices.row(p) {
                 let i = Int(i)
-                out.append([m.sliceStart[i] - m.traceStart, m.sliceEnd[i] - m.sliceStart[i], m.procIDs[p],
-                            m.goroutineIDs[Int(m.sliceG[i])]])
+                out.append([m.sliceStart[i] - m.traceStart, m.sliceEnd(i) - m.sliceStart[i], m.procIDs[p],
+                            m.goroutineIDs[Int(m.sliceG(i))]])
             }
         }
         return out.sorted(by: order)

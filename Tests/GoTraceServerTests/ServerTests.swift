@@ -187,12 +187,12 @@ import Testing
                         switch ref {
                         case .proc(let p):
                             want = m.procSlices.row(p).count
-                            for i in m.procSlices.row(p) { wantBusy += m.sliceEnd[Int(i)] - m.sliceStart[Int(i)] }
+                            for i in m.procSlices.row(p) { wantBusy += m.sliceEnd(Int(i)) - m.sliceStart[Int(i)] }
                         case .thread(let t):
                             want = m.threadSlices.row(t).count
                             for i in m.threadSlices.row(t) {
                                 let i = Int(i)
-                                wantBusy += i < m.sliceCount ? m.sliceEnd[i] - m.sliceStart[i] : m.extEnd[i - m.sliceCount] - m.extStart[i - m.sliceCount]
+                                wantBusy += i < m.sliceCount ? m.sliceEnd(i) - m.sliceStart[i] : m.extEnd[i - m.sliceCount] - m.extStart[i - m.sliceCount]
                             }
                         default: want = -1
                         }
@@ -211,25 +211,25 @@ import Testing
         try await withApp("chains-go1.27.3") { client, s in
             let m = s.model
             // A slice woken by another goroutine: its waker and stacks are reported.
-            let i = try #require((0..<m.sliceCount).first { m.wakeKind(ofSlice: $0) == .unblocked && m.sliceWaker[$0] != UInt32.max })
+            let i = try #require((0..<m.sliceCount).first { m.wakeKind(ofSlice: $0) == .unblocked && m.sliceWaker($0) != UInt32.max })
             try await client.execute(uri: "/api/slice?i=\(i)", method: .get) { r in
                 #expect(r.status == .ok)
                 let o = try Self.object(r.body)
-                let g = Int(m.sliceG[i])
+                let g = Int(m.sliceG(i))
                 #expect(Self.int(o["goid"]) == m.goroutineIDs[g])
                 #expect(Self.int(o["start"]) == m.sliceStart[i] - m.traceStart)
-                #expect(Self.int(o["duration"]) == m.sliceEnd[i] - m.sliceStart[i])
+                #expect(Self.int(o["duration"]) == m.sliceEnd(i) - m.sliceStart[i])
                 let wake = try #require(o["wake"] as? [String: Any])
-                #expect(Self.int(wake["goid"]) == m.goroutineIDs[Int(m.sliceWaker[i])])
+                #expect(Self.int(wake["goid"]) == m.goroutineIDs[Int(m.sliceWaker(i))])
                 #expect((wake["kind"] as? String) == "unblock")
                 let end = try #require(o["endStack"] as? [[String: Any]])
-                #expect(end.count == m.tables.frames(ofStack: m.sliceEndStack[i]).count)
+                #expect(end.count == m.tables.frames(ofStack: m.sliceEndStack(i)).count)
                 if let f = end.first {
-                    #expect((f["func"] as? String) == m.tables.string(m.tables.frames(ofStack: m.sliceEndStack[i])[0].funcID))
+                    #expect((f["func"] as? String) == m.tables.string(m.tables.frames(ofStack: m.sliceEndStack(i))[0].funcID))
                 }
                 // The waker's slice is the one running at the wake time, and it lists this slice as woken.
                 let ws = try #require((wake["slice"] as? [String: Any]).flatMap { Self.int($0["slice"]) })
-                #expect(m.sliceStart[Int(ws)] <= m.sliceReady[i])
+                #expect(m.sliceStart[Int(ws)] <= m.sliceReady(i))
             }
         }
     }
@@ -251,7 +251,7 @@ import Testing
             try await client.execute(uri: "/api/select?start=0&end=\(m.traceEnd - m.traceStart)", method: .get) { r in
                 let o = try Self.object(r.body)
                 var want: Int64 = 0
-                for i in 0..<m.sliceCount { want += m.sliceEnd[i] - m.sliceStart[i] }
+                for i in 0..<m.sliceCount { want += m.sliceEnd(i) - m.sliceStart[i] }
                 #expect(Self.int(o["running"]) == want)
                 #expect(Self.int(o["slices"]) == Int64(m.sliceCount))
             }
@@ -268,9 +268,9 @@ import Testing
                 #expect(!flows.isEmpty)
                 for f in flows {
                     let slice = Int(Self.int(f[5]) ?? -1)
-                    #expect(f[1] as? String == "g:\(m.sliceWaker[slice])")
-                    #expect(f[3] as? String == "g:\(m.sliceG[slice])")
-                    #expect(Self.int(f[0]) == m.sliceReady[slice] - m.traceStart)
+                    #expect(f[1] as? String == "g:\(m.sliceWaker(slice))")
+                    #expect(f[3] as? String == "g:\(m.sliceG(slice))")
+                    #expect(Self.int(f[0]) == m.sliceReady(slice) - m.traceStart)
                     #expect(Self.int(f[2]) == m.sliceStart[slice] - m.traceStart)
                 }
             }

@@ -1,3 +1,4 @@
+import Dispatch
 import GoTrace
 
 /// Builds a `TimelineModel` from the ordered event stream in one pass.
@@ -20,22 +21,25 @@ public struct TimelineBuilder {
     private var started = false
     private var syncs = 0
 
-    // Per goroutine (dense index).
-    private var gOpen: [Int] = []
-    private var gReady: [Int64] = []
-    private var gWaker: [UInt32] = []
-    private var gWakerProc: [Int32] = []
-    private var gWakeKind: [UInt8] = []
-    private var gWakeStack: [UInt32] = []
-    private var gBlockReason: [UInt32] = []
-    private var gSyscallStart: [Int64] = []
-    /// Proc the syscall holds (-1: none, or lost).
-    private var gSyscallProc: [Int32] = []
-    private var gExtOpen: [Int] = []
-    /// Goroutine-scoped ranges: start of the running part (`Int64.min` = not active; `pending`
-    /// = active but not running).
-    private var gAssist: [Int64] = []
-    private var gSTW: [Int64] = []
+    /// Per goroutine (dense index), one record: a goroutine's state is one cache line.
+    private struct GState {
+        var open = -1
+        var ready = Int64.min
+        var syscallStart = Int64.min
+        /// Goroutine-scoped ranges: start of the running part (`inactive`, or `pending` while
+        /// active but not running).
+        var assist = TimelineBuilder.inactive
+        var stw = TimelineBuilder.inactive
+        var waker = UInt32.max
+        var wakeStack: UInt32 = 0
+        var blockReason: UInt32 = 0
+        var firstStack: UInt32 = 0
+        var ext: Int32 = -1
+        /// Proc the syscall holds (-1: none, or lost).
+        var syscallProc: Int16 = -1
+        var wakeKind = WakeKind.none.rawValue
+    }
+    private var gs: [GState] = []
     private static let inactive = Int64.min
     private static let pending = Int64.min + 1
 
@@ -45,14 +49,26 @@ public struct TimelineBuilder {
 
     private var gcOpen: Int64?
     private var stwOpen: (start: Int64, kind: UInt32)?
+    /// Open regions per dense goroutine (indices into `m.regions`), innermost last.
+    private var openRegions: [UInt32: [Int]] = [:]
 
     private let networkID: UInt32
     private let sleepID: UInt32
 
-    public init(tables: TraceTables) {
+    /// `expectedSlices` reserves address space for the slice columns (pages are only resident
+    /// once written), so they never copy while growing.
+    public init(tables: TraceTables, expectedSlices: Int = 0) {
         m = TimelineModel(tables: tables)
+        // Interned before reading: the reader interns equal strings to the same IDs, so block
+        // reasons compare as integers and the hot loop never touches the tables (which the
+        // reader may be growing on another thread).
         networkID = tables.intern("network")
         sleepID = tables.intern("sleep")
+        if expectedSlices > 0 {
+            m.sliceStart.reserveCapacity(expectedSlices)
+            m.sliceDur.reserveCapacity(expectedSlices)
+            m.sliceInfo.reserveCapacity(expectedSlices)
+        }
     }
 
     // MARK: Dense indices
@@ -70,18 +86,7 @@ public struct TimelineBuilder {
         m.goroutineStartStack.append(0)
         m.goroutineCreator.append(UInt32.max)
         m.goroutineEnded.append(Int64.min)
-        gOpen.append(-1)
-        gReady.append(Int64.min)
-        gWaker.append(UInt32.max)
-        gWakerProc.append(-1)
-        gWakeKind.append(WakeKind.none.rawValue)
-        gWakeStack.append(0)
-        gBlockReason.append(0)
-        gSyscallStart.append(Int64.min)
-        gSyscallProc.append(-1)
-        gExtOpen.append(-1)
-        gAssist.append(Self.inactive)
-        gSTW.append(Self.inactive)
+        gs.append(GState())
         return d
     }
 
@@ -148,8 +153,60 @@ public struct TimelineBuilder {
             m.logs.append(TimelineLog(time: ev.time, goroutine: g, proc: Int32(truncatingIfNeeded: proc(ev.proc)),
                                       task: ev.taskID, category: ev.logCategoryID, message: ev.logMessageID,
                                       stack: ev.stackID))
+            if g != UInt32.max { taskGoroutine(ev.taskID, g) }
+        case .regionBegin:
+            guard ev.goroutine != noID else { return }
+            let g = UInt32(truncatingIfNeeded: goroutine(ev.goroutine))
+            openRegions[g, default: []].append(m.regions.count)
+            m.regions.append(TimelineRegion(start: ev.time, end: Int64.min, goroutine: g, task: ev.taskID,
+                                            name: ev.typeStringID, startStack: ev.stackID, endStack: 0))
+            taskGoroutine(ev.taskID, g)
+        case .regionEnd:
+            guard ev.goroutine != noID else { return }
+            let g = UInt32(truncatingIfNeeded: goroutine(ev.goroutine))
+            if var open = openRegions[g], let k = open.lastIndex(where: { m.regions[$0].name == ev.typeStringID }) {
+                m.regions[open[k]].end = ev.time
+                m.regions[open[k]].endStack = ev.stackID
+                open.remove(at: k)
+                openRegions[g] = open.isEmpty ? nil : open
+            } else {
+                // Began before the trace.
+                m.regions.append(TimelineRegion(start: Int64.min, end: ev.time, goroutine: g, task: ev.taskID,
+                                                name: ev.typeStringID, startStack: 0, endStack: ev.stackID))
+            }
+            taskGoroutine(ev.taskID, g)
+        case .taskBegin:
+            let k = task(ev.taskID)
+            m.tasks[k].start = ev.time
+            m.tasks[k].parent = ev.taskParent
+            m.tasks[k].name = ev.typeStringID
+            if ev.taskParent != 0 && ev.taskParent != noTask {
+                let p = task(ev.taskParent)
+                m.tasks[p].children.append(ev.taskID)
+            }
+            if ev.goroutine != noID { taskGoroutine(ev.taskID, UInt32(truncatingIfNeeded: goroutine(ev.goroutine))) }
+        case .taskEnd:
+            let k = task(ev.taskID)
+            m.tasks[k].end = ev.time
+            if m.tasks[k].name == 0 { m.tasks[k].name = ev.typeStringID }
+            if ev.goroutine != noID { taskGoroutine(ev.taskID, UInt32(truncatingIfNeeded: goroutine(ev.goroutine))) }
         default:
             break
+        }
+    }
+
+    private mutating func task(_ id: UInt64) -> Int {
+        if let k = m.taskIndex[id] { return k }
+        m.taskIndex[id] = m.tasks.count
+        m.tasks.append(TimelineTask(id: id, parent: 0, name: 0, start: Int64.min, end: Int64.min, children: [], goroutines: []))
+        return m.tasks.count - 1
+    }
+
+    private mutating func taskGoroutine(_ id: UInt64, _ g: UInt32) {
+        guard id != 0 && id != noTask else { return }
+        let k = task(id)
+        if m.tasks[k].goroutines.last != g && !m.tasks[k].goroutines.contains(g) && m.tasks[k].goroutines.count < 10_000 {
+            m.tasks[k].goroutines.append(g)
         }
     }
 
@@ -157,29 +214,26 @@ public struct TimelineBuilder {
         let from = st.goFrom, to = st.goTo
         if from == to { return }
         let t = ev.time
-        if m.goroutineFunc[g] == 0, st.stackID != 0, let root = m.tables.frames(ofStack: st.stackID).last {
-            m.goroutineFunc[g] = root.funcID
-        }
+        if gs[g].firstStack == 0 && st.stackID != 0 { gs[g].firstStack = st.stackID }
         let p = proc(ev.proc)
         if from == .running && to != .syscall {
             closeSlice(g, at: t, end: to == .waiting ? .blocked : to == .notExist ? .exited : .stopped,
                        reason: st.reasonID, stack: ev.stackID)
-            if to == .runnable { setWake(g, t, waker: UInt32.max, proc: -1, kind: .stopped, stack: 0) }
+            if to == .runnable { setWake(g, t, waker: UInt32.max, kind: .stopped, stack: 0) }
         }
-        if to == .waiting { gBlockReason[g] = st.reasonID }
+        if to == .waiting { gs[g].blockReason = st.reasonID }
         if to == .notExist { m.goroutineEnded[g] = t }
         if from == .notExist {
             m.goroutineCreated[g] = t
             m.goroutineCreateStack[g] = ev.stackID
             m.goroutineStartStack[g] = st.stackID
             m.goroutineCreator[g] = denseOrNone(ev.goroutine)
-            setWake(g, t, waker: m.goroutineCreator[g], proc: Int32(truncatingIfNeeded: p), kind: .created,
-                    stack: ev.stackID)
+            setWake(g, t, waker: m.goroutineCreator[g], kind: .created, stack: ev.stackID)
         }
         if from == .waiting {
-            let reason = gBlockReason[g]
+            let reason = gs[g].blockReason
             let kind: WakeKind
-            if reason == networkID || m.tables.string(reason).contains("network") {
+            if reason == networkID {
                 kind = .network
                 m.networkLane.append(t, UInt32(truncatingIfNeeded: g))
             } else if reason == sleepID {
@@ -188,20 +242,19 @@ public struct TimelineBuilder {
             } else {
                 kind = .unblocked
             }
-            setWake(g, t, waker: denseOrNone(ev.goroutine), proc: Int32(truncatingIfNeeded: p), kind: kind,
-                    stack: ev.stackID)
+            setWake(g, t, waker: denseOrNone(ev.goroutine), kind: kind, stack: ev.stackID)
         }
         if from == .syscall {
             endSyscall(g, at: t)
             switch to {
             case .running:
-                if gOpen[g] < 0 {
-                    setWake(g, t, waker: UInt32.max, proc: -1, kind: .syscallReturn, stack: 0)
+                if gs[g].open < 0 {
+                    setWake(g, t, waker: UInt32.max, kind: .syscallReturn, stack: 0)
                     openSlice(g, at: t, proc: p, thread: thread(ev.thread))
                 }
             case .runnable:
                 closeSlice(g, at: t, end: .syscallEnded, reason: 0, stack: ev.stackID)
-                setWake(g, t, waker: UInt32.max, proc: -1, kind: .syscallReturn, stack: ev.stackID)
+                setWake(g, t, waker: UInt32.max, kind: .syscallReturn, stack: ev.stackID)
                 m.syscallLane.append(t, UInt32(truncatingIfNeeded: g))
             default:
                 closeSlice(g, at: t, end: to == .notExist ? .exited : .syscallEnded, reason: st.reasonID,
@@ -209,20 +262,20 @@ public struct TimelineBuilder {
             }
         } else if !from.isExecuting && to.isExecuting {
             let start = from == .undetermined ? m.traceStart : t
-            if from == .undetermined { setWake(g, start, waker: UInt32.max, proc: -1, kind: .none, stack: 0) }
+            if from == .undetermined { setWake(g, start, waker: UInt32.max, kind: .none, stack: 0) }
             if p >= 0 || to == .running {
                 openSlice(g, at: start, proc: p, thread: thread(ev.thread))
             }
         }
         if to == .syscall {
-            gSyscallStart[g] = from == .undetermined ? m.traceStart : t
-            if p >= 0 && gOpen[g] >= 0 {
-                gSyscallProc[g] = Int32(truncatingIfNeeded: p)
+            gs[g].syscallStart = from == .undetermined ? m.traceStart : t
+            if p >= 0 && p <= Int(Int16.max) && gs[g].open >= 0 {
+                gs[g].syscallProc = Int16(p)
                 pInSyscall[p] = g
             } else {
                 // In a syscall without a proc (created in one, or found so): only a thread.
-                gSyscallProc[g] = -1
-                openExt(g, at: gSyscallStart[g], thread: thread(ev.thread))
+                gs[g].syscallProc = -1
+                openExt(g, at: gs[g].syscallStart, thread: thread(ev.thread))
             }
         }
     }
@@ -236,10 +289,10 @@ public struct TimelineBuilder {
             // keeps only its thread until the syscall returns.
             let g = pInSyscall[p]
             let t = ev.time
-            m.work[p].append(gSyscallStart[g], t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.syscall.rawValue)
+            m.work[p].append(gs[g].syscallStart, t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.syscall.rawValue)
             pInSyscall[p] = -1
-            gSyscallProc[g] = -1
-            let th = gOpen[g] >= 0 ? Int(m.sliceThread[gOpen[g]]) : -1
+            gs[g].syscallProc = -1
+            let th = gs[g].open >= 0 ? m.sliceThread(gs[g].open) : -1
             closeSlice(g, at: t, end: .syscallLostProc, reason: 0, stack: ev.stackID)
             openExt(g, at: t, thread: th)
         }
@@ -266,8 +319,8 @@ public struct TimelineBuilder {
         case Wire.gcMarkAssistBegin, Wire.gcMarkAssistActive:
             if case .goroutine(let id) = ev.rangeScope, id != noID {
                 let g = goroutine(id)
-                if gAssist[g] == Self.inactive {
-                    rangeBegin(.markAssist, g, ev.type == Wire.gcMarkAssistActive && gOpen[g] >= 0 ? m.sliceStart[gOpen[g]] : t)
+                if gs[g].assist == Self.inactive {
+                    rangeBegin(.markAssist, g, ev.type == Wire.gcMarkAssistActive && gs[g].open >= 0 ? m.sliceStart[gs[g].open] : t)
                 }
             }
         case Wire.gcMarkAssistEnd:
@@ -295,87 +348,87 @@ public struct TimelineBuilder {
     // MARK: Slices
 
     @inline(__always)
-    private mutating func setWake(_ g: Int, _ t: Int64, waker: UInt32, proc: Int32, kind: WakeKind, stack: UInt32) {
-        gReady[g] = t
-        gWaker[g] = waker
-        gWakerProc[g] = proc
-        gWakeKind[g] = kind.rawValue
-        gWakeStack[g] = stack
+    private mutating func setWake(_ g: Int, _ t: Int64, waker: UInt32, kind: WakeKind, stack: UInt32) {
+        gs[g].ready = t
+        gs[g].waker = waker
+        gs[g].wakeKind = kind.rawValue
+        gs[g].wakeStack = stack
     }
 
     private mutating func openSlice(_ g: Int, at t: Int64, proc p: Int, thread th: Int) {
-        if gOpen[g] >= 0 { closeSlice(g, at: t, end: .stopped, reason: 0, stack: 0) }
+        if gs[g].open >= 0 { closeSlice(g, at: t, end: .stopped, reason: 0, stack: 0) }
         let i = m.sliceStart.count
         m.sliceStart.append(t)
-        m.sliceEnd.append(t)
-        m.sliceG.append(UInt32(truncatingIfNeeded: g))
-        m.sliceProc.append(Int32(truncatingIfNeeded: p))
-        m.sliceThread.append(Int32(truncatingIfNeeded: th))
-        m.sliceEndInfo.append(UInt32(SliceEnd.traceEnd.rawValue))
-        m.sliceEndStack.append(0)
-        let ready = gReady[g] == Int64.min || gReady[g] > t ? t : gReady[g]
-        m.sliceReady.append(ready)
-        m.sliceWaker.append(gWaker[g])
-        m.sliceWakerProc.append(gWakerProc[g])
-        m.sliceWakeKind.append(gWakeKind[g])
-        m.sliceWakeStack.append(gWakeStack[g])
-        gOpen[g] = i
-        setWake(g, Int64.min, waker: UInt32.max, proc: -1, kind: .none, stack: 0)
-        if gAssist[g] != Self.inactive { gAssist[g] = t }
-        if gSTW[g] != Self.inactive { gSTW[g] = t }
+        m.sliceDur.append(0)
+        let ready = gs[g].ready == Int64.min || gs[g].ready > t ? t : gs[g].ready
+        let wait = t &- ready
+        var delta = UInt32.max
+        if wait >= 0 && wait < Int64(UInt32.max) { delta = UInt32(wait) } else { m.longReady[i] = wait }
+        m.sliceInfo.append(SliceInfo(
+            g: UInt32(truncatingIfNeeded: g), waker: gs[g].waker,
+            info: UInt32(SliceEnd.traceEnd.rawValue) | UInt32(gs[g].wakeKind & 15) << 4, endStack: 0,
+            wakeStack: gs[g].wakeStack, readyDelta: delta,
+            thread: th >= 0 && th < Int(UInt16.max) ? UInt16(th) : UInt16.max,
+            proc: p >= 0 && p <= Int(Int16.max) ? Int16(p) : -1))
+        gs[g].open = i
+        setWake(g, Int64.min, waker: UInt32.max, kind: .none, stack: 0)
+        if gs[g].assist != Self.inactive { gs[g].assist = t }
+        if gs[g].stw != Self.inactive { gs[g].stw = t }
     }
 
     private mutating func closeSlice(_ g: Int, at t: Int64, end: SliceEnd, reason: UInt32, stack: UInt32) {
-        let i = gOpen[g]
+        let i = gs[g].open
         guard i >= 0 else { return }
-        m.sliceEnd[i] = Swift.max(t, m.sliceStart[i])
-        m.sliceEndInfo[i] = UInt32(end.rawValue) | (reason << 8)
-        m.sliceEndStack[i] = stack
-        gOpen[g] = -1
-        let p = Int(m.sliceProc[i])
-        if gAssist[g] > Self.pending {
-            if p >= 0 { m.work[p].append(gAssist[g], t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.markAssist.rawValue) }
-            gAssist[g] = Self.pending
+        let d = Swift.max(0, t &- m.sliceStart[i])
+        if d < Int64(UInt32.max) { m.sliceDur[i] = UInt32(d) } else { m.sliceDur[i] = UInt32.max; m.longDurations[i] = d }
+        let r = reason < 1 << 24 ? reason : 0
+        m.sliceInfo[i].info = UInt32(end.rawValue) | (m.sliceInfo[i].info & 0xf0) | (r << 8)
+        m.sliceInfo[i].endStack = stack
+        gs[g].open = -1
+        let p = m.sliceProc(i)
+        if gs[g].assist > Self.pending {
+            if p >= 0 { m.work[p].append(gs[g].assist, t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.markAssist.rawValue) }
+            gs[g].assist = Self.pending
         }
-        if gSTW[g] > Self.pending {
-            if p >= 0 { m.work[p].append(gSTW[g], t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.stopTheWorld.rawValue) }
-            gSTW[g] = Self.pending
+        if gs[g].stw > Self.pending {
+            if p >= 0 { m.work[p].append(gs[g].stw, t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.stopTheWorld.rawValue) }
+            gs[g].stw = Self.pending
         }
     }
 
     /// Starts a goroutine-scoped range (mark assist or STW): timed from now if the goroutine is
     /// running, else from when it next runs.
     private mutating func rangeBegin(_ kind: WorkKind, _ g: Int, _ t: Int64) {
-        let v = gOpen[g] >= 0 ? t : Self.pending
-        if kind == .markAssist { gAssist[g] = v } else { gSTW[g] = v }
+        let v = gs[g].open >= 0 ? t : Self.pending
+        if kind == .markAssist { gs[g].assist = v } else { gs[g].stw = v }
     }
 
     private mutating func rangeEnd(_ kind: WorkKind, _ g: Int, _ t: Int64) {
-        let since = kind == .markAssist ? gAssist[g] : gSTW[g]
-        if since > Self.pending, gOpen[g] >= 0 {
-            let p = Int(m.sliceProc[gOpen[g]])
+        let since = kind == .markAssist ? gs[g].assist : gs[g].stw
+        if since > Self.pending, gs[g].open >= 0 {
+            let p = m.sliceProc(gs[g].open)
             if p >= 0 { m.work[p].append(since, t, label: UInt32(truncatingIfNeeded: g), kind: kind.rawValue) }
         }
-        if kind == .markAssist { gAssist[g] = Self.inactive } else { gSTW[g] = Self.inactive }
+        if kind == .markAssist { gs[g].assist = Self.inactive } else { gs[g].stw = Self.inactive }
     }
 
     private mutating func endSyscall(_ g: Int, at t: Int64) {
-        let p = Int(gSyscallProc[g])
+        let p = Int(gs[g].syscallProc)
         if p >= 0 && pInSyscall[p] == g {
-            m.work[p].append(gSyscallStart[g], t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.syscall.rawValue)
+            m.work[p].append(gs[g].syscallStart, t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.syscall.rawValue)
             pInSyscall[p] = -1
         }
-        gSyscallProc[g] = -1
-        let e = gExtOpen[g]
+        gs[g].syscallProc = -1
+        let e = Int(gs[g].ext)
         if e >= 0 {
             m.extEnd[e] = Swift.max(t, m.extStart[e])
-            gExtOpen[g] = -1
+            gs[g].ext = -1
         }
     }
 
     private mutating func openExt(_ g: Int, at t: Int64, thread th: Int) {
-        guard th >= 0, gExtOpen[g] < 0 else { return }
-        gExtOpen[g] = m.extStart.count
+        guard th >= 0, gs[g].ext < 0, m.extStart.count < Int(Int32.max) else { return }
+        gs[g].ext = Int32(m.extStart.count)
         m.extStart.append(t)
         m.extEnd.append(t)
         m.extG.append(UInt32(truncatingIfNeeded: g))
@@ -387,13 +440,22 @@ public struct TimelineBuilder {
     /// Closes what is still open at the trace's end and builds the indexes.
     public mutating func finish() -> TimelineModel {
         let end = m.traceEnd
-        for g in 0..<gOpen.count {
-            if gOpen[g] >= 0 {
+        for g in 0..<gs.count {
+            if gs[g].open >= 0 {
                 endSyscall(g, at: end)
                 closeSlice(g, at: end, end: .traceEnd, reason: 0, stack: 0)
-            } else if gExtOpen[g] >= 0 {
+            } else if gs[g].ext >= 0 {
                 endSyscall(g, at: end)
             }
+            // Named by the root frame of its first transition stack, as go tool trace names it.
+            if gs[g].firstStack != 0, let root = m.tables.frames(ofStack: gs[g].firstStack).last {
+                m.goroutineFunc[g] = root.funcID
+            }
+        }
+        gs = []
+        for k in 0..<m.regions.count {
+            if m.regions[k].start == Int64.min { m.regions[k].start = m.traceStart }
+            if m.regions[k].end == Int64.min { m.regions[k].end = end }
         }
         for p in 0..<pSweep.count where pSweep[p] != Self.inactive {
             m.work[p].append(pSweep[p], end, label: UInt32.max, kind: WorkKind.sweep.rawValue)
@@ -405,24 +467,10 @@ public struct TimelineBuilder {
         m.stwLane.sortByStart()
 
         let n = m.sliceCount
-        let sliceProc = m.sliceProc, sliceG = m.sliceG, sliceThread = m.sliceThread, extThread = m.extThread
-        m.procSlices = CSR.build(rows: m.procIDs.count, count: n) { Int(sliceProc[$0]) }
-        m.goroutineSlices = CSR.build(rows: m.goroutineIDs.count, count: n) { Int(sliceG[$0]) }
-        var threads = CSR.build(rows: m.threadIDs.count, count: n + m.extStart.count) {
-            $0 < n ? Int(sliceThread[$0]) : Int(extThread[$0 - n])
-        }
-        if !m.extStart.isEmpty {
-            // Rows list slices before extension spans; put each row in start order.
-            for r in 0..<threads.rows {
-                let lo = threads.offsets[r], hi = threads.offsets[r + 1]
-                guard hi > lo else { continue }
-                let sorted = threads.items[lo..<hi].sorted { m.start(ofThreadItem: Int($0)) < m.start(ofThreadItem: Int($1)) }
-                threads.items.replaceSubrange(lo..<hi, with: sorted)
-            }
-        }
-        m.threadSlices = threads
+        let model = m
+        m.procSlices = CSR.build(rows: m.procIDs.count, count: n) { model.sliceProc($0) }
+        m.goroutineSlices = CSR.build(rows: m.goroutineIDs.count, count: n) { Int(model.sliceG($0)) }
         m.procBusy = (0..<m.procSlices.rows).map { m.busyPrefix(items: m.procSlices.row($0), thread: false) }
-        m.threadBusy = (0..<m.threadSlices.rows).map { m.busyPrefix(items: m.threadSlices.row($0), thread: true) }
 
         let c = counters.sink
         m.heap = c.heap
@@ -434,39 +482,40 @@ public struct TimelineBuilder {
 }
 
 extension TimelineModel {
-    /// Builds the timeline and the goroutine summaries of the trace at `path` by streaming it
-    /// (no event store). As `go tool trace` does, the timeline of a trace that breaks keeps the
-    /// events up to its last complete generation (the stream is read a second time up to there),
-    /// while the summaries see every event read.
+    /// Builds the timeline of the trace at `path` by streaming it (no event store). As
+    /// `go tool trace` does, the timeline of a trace that breaks keeps the events up to its last
+    /// complete generation: the stream is read a second time up to there.
+    ///
+    /// Reading (decoding, ordering, validation) runs on the calling thread and building on a
+    /// second one, fed in batches, so the two overlap on a multi-core machine.
     public static func build(path: String, progress: ((Int, Int) -> Void)? = nil) throws(TraceError)
-        -> (model: TimelineModel, summaries: GoroutineSummaries, info: TraceStreamInfo) {
-        var (info, summaries) = try scan(path: path, limit: nil, summarize: true, progress: progress)
-        guard let summaries else { throw TraceError("no summary") }
+        -> (model: TimelineModel, info: TraceStreamInfo) {
+        var info = try scan(path: path, limit: nil, progress: progress)
         if info.validEvents == 0 {
             throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")
         }
         if info.error != nil {
             let first = info
-            (info, _) = try scan(path: path, limit: first.validEvents, summarize: false, progress: nil)
+            info = try scan(path: path, limit: first.validEvents, progress: nil)
             info.error = first.error
             info.validBytes = first.validBytes
             info.generations = first.generations
         }
         guard let model = info.model else { throw TraceError("no events") }
         info.model = nil
-        return (model, summaries, info)
+        return (model, info)
     }
 
-    private static func scan(path: String, limit: Int?, summarize: Bool, progress: ((Int, Int) -> Void)?) throws(TraceError)
-        -> (TraceStreamInfo, GoroutineSummaries?) {
+    private static func scan(path: String, limit: Int?, progress: ((Int, Int) -> Void)?) throws(TraceError) -> TraceStreamInfo {
         let bytes = try TraceBytes(path: path)
         let reader = try TraceReader(bytes: bytes)
-        var b = TimelineBuilder(tables: reader.tables)
-        var summarizer = summarize ? GoroutineSummarizer(tables: reader.tables) : nil
+        // About one slice per 17 bytes of a busy trace; reserve generously (address space only).
+        let sink = BuilderSink(TimelineBuilder(tables: reader.tables, expectedSlices: min(bytes.count / 8, 1 << 31)))
         var info = TraceStreamInfo(version: reader.version, fileBytes: bytes.count)
+        var batch: [Event] = []
+        batch.reserveCapacity(BuilderSink.batchSize)
         var n = 0
         var lastReport = 0
-        var validEnd: Int64 = 0
         while limit.map({ n < $0 }) ?? true {
             let ev: Event?
             do {
@@ -479,38 +528,36 @@ extension TimelineModel {
                 info.validEvents = n
                 info.validBytes = bytes.count
                 info.generations = reader.generationsRead
-                validEnd = info.census.lastTime
                 break
             }
-            summarizer?.add(ev)
-            b.add(ev)
-            info.census.add(ev)
+            if n == 0 { info.firstTime = ev.time }
+            info.lastTime = ev.time
+            batch.append(ev)
             n += 1
+            if batch.count == BuilderSink.batchSize {
+                sink.send(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
             if ev.type == Wire.syncEvent {
                 info.validEvents = n
                 info.validBytes = reader.bytesRead
                 info.generations = reader.generationsRead
-                validEnd = ev.time
             }
             if let progress, n & 0xffff == 0, reader.bytesRead - lastReport >= 16 << 20 {
                 lastReport = reader.bytesRead
                 progress(reader.bytesRead, bytes.count)
             }
         }
+        if !batch.isEmpty { sink.send(batch) }
         if limit != nil { info.validEvents = n }
-        info.model = b.finish()
-        var summaries: GoroutineSummaries?
-        if let s = summarizer {
-            let first = s.firstTs
-            summaries = s.finalize(traceStart: first, traceEnd: validEnd)
-        }
-        return (info, summaries)
+        info.model = sink.finish()
+        return info
     }
 
     @inline(__always)
     func start(ofThreadItem i: Int) -> Int64 { i < sliceCount ? sliceStart[i] : extStart[i - sliceCount] }
     @inline(__always)
-    func end(ofThreadItem i: Int) -> Int64 { i < sliceCount ? sliceEnd[i] : extEnd[i - sliceCount] }
+    func end(ofThreadItem i: Int) -> Int64 { i < sliceCount ? sliceEnd(i) : extEnd[i - sliceCount] }
 
     func busyPrefix(items: ArraySlice<UInt32>, thread: Bool) -> [Int64] {
         var out: [Int64] = [0]
@@ -519,7 +566,7 @@ extension TimelineModel {
         var k = 0
         for it in items {
             let i = Int(it)
-            sum &+= thread ? end(ofThreadItem: i) - start(ofThreadItem: i) : sliceEnd[i] - sliceStart[i]
+            sum &+= thread ? end(ofThreadItem: i) - start(ofThreadItem: i) : sliceEnd(i) - sliceStart[i]
             k += 1
             if k % Self.busyStride == 0 { out.append(sum) }
         }
@@ -535,7 +582,9 @@ public struct TraceStreamInfo: Sendable {
     public var validEvents = 0
     public var generations = 0
     public var error: TraceError?
-    public var census = EventCensus()
+    /// Times of the first and last events read.
+    public var firstTime: Int64 = 0
+    public var lastTime: Int64 = 0
     var model: TimelineModel?
 
     init(version: TraceVersion, fileBytes: Int) {
@@ -546,5 +595,30 @@ public struct TraceStreamInfo: Sendable {
     /// `go tool trace`'s message for a partly lost trace, or nil.
     public var lossMessage: String? {
         error == nil ? nil : Trace.lossMessage(fileBytes: fileBytes, validBytes: validBytes)
+    }
+}
+
+/// Feeds a `TimelineBuilder` on a serial background queue, with at most a few batches in flight
+/// so memory stays bounded.
+final class BuilderSink: @unchecked Sendable {
+    static let batchSize = 8192
+    private let queue = DispatchQueue(label: "gotrace.timeline")
+    private let slots = DispatchSemaphore(value: 4)
+    private var builder: TimelineBuilder
+
+    init(_ builder: TimelineBuilder) { self.builder = builder }
+
+    func send(_ batch: [Event]) {
+        slots.wait()
+        queue.async {
+            for e in batch { self.builder.add(e) }
+            self.slots.signal()
+        }
+    }
+
+    /// Waits for every batch, then finishes the model (on the caller's thread).
+    func finish() -> TimelineModel {
+        queue.sync {}
+        return builder.finish()
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import GoTrace
 
 /// Why a goroutine's execution slice ended.
@@ -61,29 +62,55 @@ public final class TimelineModel: @unchecked Sendable {
 
     // MARK: Execution slices (columns, in start order)
 
+    /// Start of each slice (the column the level-of-detail queries search).
     public internal(set) var sliceStart: [Int64] = []
-    public internal(set) var sliceEnd: [Int64] = []
-    /// Dense goroutine index (see `goroutineIDs`).
-    public internal(set) var sliceG: [UInt32] = []
-    /// Dense proc index, or -1.
-    public internal(set) var sliceProc: [Int32] = []
-    /// Dense thread index, or -1.
-    public internal(set) var sliceThread: [Int32] = []
-    /// `SliceEnd` raw value in the low 8 bits, reason string ID above.
-    public internal(set) var sliceEndInfo: [UInt32] = []
-    /// Stack of the event that ended the slice (0 = none).
-    public internal(set) var sliceEndStack: [UInt32] = []
-    /// When the goroutine became runnable before the slice (= start when unknown).
-    public internal(set) var sliceReady: [Int64] = []
-    /// Dense index of the goroutine that made it runnable, or `UInt32.max`.
-    public internal(set) var sliceWaker: [UInt32] = []
-    /// Dense proc index where that happened, or -1.
-    public internal(set) var sliceWakerProc: [Int32] = []
-    public internal(set) var sliceWakeKind: [UInt8] = []
-    /// Stack of the waking event (the unblock or `go` statement).
-    public internal(set) var sliceWakeStack: [UInt32] = []
+    /// Duration, ns; `UInt32.max` means "see `longDurations`".
+    var sliceDur: [UInt32] = []
+    /// Everything else about a slice, packed (32 bytes).
+    var sliceInfo: [SliceInfo] = []
+    /// Durations and runnable-waits that do not fit 32 bits (rare: > 4.29 s).
+    var longDurations: [Int: Int64] = [:]
+    var longReady: [Int: Int64] = [:]
 
     public var sliceCount: Int { sliceStart.count }
+
+    @inline(__always) public func sliceEnd(_ i: Int) -> Int64 {
+        let d = sliceDur[i]
+        return sliceStart[i] &+ (d == UInt32.max ? longDurations[i] ?? 0 : Int64(d))
+    }
+    /// When the goroutine became runnable before the slice (= start when unknown).
+    @inline(__always) public func sliceReady(_ i: Int) -> Int64 {
+        let d = sliceInfo[i].readyDelta
+        return sliceStart[i] &- (d == UInt32.max ? longReady[i] ?? 0 : Int64(d))
+    }
+    /// Dense goroutine index (see `goroutineIDs`).
+    @inline(__always) public func sliceG(_ i: Int) -> UInt32 { sliceInfo[i].g }
+    /// Dense proc index, or -1.
+    @inline(__always) public func sliceProc(_ i: Int) -> Int { Int(sliceInfo[i].proc) }
+    /// Dense thread index, or -1.
+    @inline(__always) public func sliceThread(_ i: Int) -> Int { sliceInfo[i].thread == UInt16.max ? -1 : Int(sliceInfo[i].thread) }
+    /// `SliceEnd` raw value in the low 4 bits, `WakeKind` in the next 4, reason string ID above.
+    @inline(__always) public func sliceEndInfo(_ i: Int) -> UInt32 { sliceInfo[i].info }
+    /// Stack of the event that ended the slice (0 = none).
+    @inline(__always) public func sliceEndStack(_ i: Int) -> UInt32 { sliceInfo[i].endStack }
+    /// Dense index of the goroutine that made it runnable, or `UInt32.max`.
+    @inline(__always) public func sliceWaker(_ i: Int) -> UInt32 { sliceInfo[i].waker }
+    /// Dense proc where that happened: the waker's proc at that time, or -1.
+    public func sliceWakerProc(_ i: Int) -> Int {
+        let w = sliceInfo[i].waker
+        guard w != UInt32.max, let ws = slice(ofGoroutine: Int(w), at: sliceReady(i)), sliceEnd(ws) >= sliceReady(i) else { return -1 }
+        return sliceProc(ws)
+    }
+    @inline(__always) public func sliceWakeKind(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: (sliceInfo[i].info >> 4) & 15) }
+    /// Stack of the waking event (the unblock or `go` statement).
+    @inline(__always) public func sliceWakeStack(_ i: Int) -> UInt32 { sliceInfo[i].wakeStack }
+
+    // MARK: User annotations (for the timeline; the analyses have Go's exact summaries)
+
+    public internal(set) var regions: [TimelineRegion] = []
+    public internal(set) var tasks: [TimelineTask] = []
+    var taskIndex: [UInt64: Int] = [:]
+    public func task(id: UInt64) -> TimelineTask? { taskIndex[id].map { tasks[$0] } }
 
     // MARK: Resources
 
@@ -110,11 +137,17 @@ public final class TimelineModel: @unchecked Sendable {
     /// CSR lists of slice indices per proc, per goroutine (in start order).
     public internal(set) var procSlices = CSR()
     public internal(set) var goroutineSlices = CSR()
-    /// Per thread: slice indices, and `sliceCount + k` for extension span k.
-    public internal(set) var threadSlices = CSR()
+    /// Per thread: slice indices, and `sliceCount + k` for extension span k. Built on first use
+    /// (the thread view), so that a session that never shows threads does not pay for it.
+    public var threadSlices: CSR { threadRows.slices }
+    var threadBusy: [[Int64]] { threadRows.busy }
+    private let threadRowsCache = Mutex<ThreadRows?>(nil)
+    struct ThreadRows: Sendable {
+        var slices: CSR
+        var busy: [[Int64]]
+    }
     /// Busy-time prefix sums, every `busyStride` entries of each proc's list.
     var procBusy: [[Int64]] = []
-    var threadBusy: [[Int64]] = []
     static let busyStride = 16
 
     /// Stretches in which a goroutine kept a thread after losing its proc in a syscall.
@@ -148,6 +181,28 @@ public final class TimelineModel: @unchecked Sendable {
 
     init(tables: TraceTables) { self.tables = tables }
 
+    private var threadRows: ThreadRows {
+        threadRowsCache.withLock { cached in
+            if let cached { return cached }
+            let n = sliceCount
+            var threads = CSR.build(rows: threadIDs.count, count: n + extStart.count) {
+                $0 < n ? self.sliceThread($0) : Int(self.extThread[$0 - n])
+            }
+            if !extStart.isEmpty {
+                // Rows list slices before extension spans; put each row in start order.
+                for r in 0..<threads.rows {
+                    let lo = threads.offsets[r], hi = threads.offsets[r + 1]
+                    guard hi > lo else { continue }
+                    let sorted = threads.items[lo..<hi].sorted { self.start(ofThreadItem: Int($0)) < self.start(ofThreadItem: Int($1)) }
+                    threads.items.replaceSubrange(lo..<hi, with: sorted)
+                }
+            }
+            let rows = ThreadRows(slices: threads, busy: (0..<threads.rows).map { busyPrefix(items: threads.row($0), thread: true) })
+            cached = rows
+            return rows
+        }
+    }
+
     // MARK: Lookups
 
     public func goroutineIndex(of id: Int64) -> Int? { goroutineIndex[id].map(Int.init) }
@@ -170,16 +225,26 @@ public final class TimelineModel: @unchecked Sendable {
         return tables.string(goroutineFunc[g])
     }
 
-    public func endKind(ofSlice i: Int) -> SliceEnd { SliceEnd(rawValue: UInt8(truncatingIfNeeded: sliceEndInfo[i])) ?? .stopped }
-    public func endReason(ofSlice i: Int) -> String { tables.string(sliceEndInfo[i] >> 8) }
-    public func wakeKind(ofSlice i: Int) -> WakeKind { WakeKind(rawValue: sliceWakeKind[i]) ?? .none }
+    public func endKind(ofSlice i: Int) -> SliceEnd { SliceEnd(rawValue: UInt8(truncatingIfNeeded: sliceEndInfo(i) & 15)) ?? .stopped }
+    public func endReason(ofSlice i: Int) -> String { tables.string(sliceEndInfo(i) >> 8) }
+    public func wakeKind(ofSlice i: Int) -> WakeKind { WakeKind(rawValue: sliceWakeKind(i)) ?? .none }
+
+    /// Approximate resident bytes of the model's parts.
+    public var memoryBreakdown: [(String, Int)] {
+        [("slices", sliceStart.count * 8 + sliceDur.count * 4 + sliceInfo.count * MemoryLayout<SliceInfo>.stride),
+         ("rows", procSlices.residentBytes + goroutineSlices.residentBytes + (threadRowsCache.withLock { $0?.slices.residentBytes } ?? 0)),
+         ("goroutines", goroutineIDs.capacity * (8 * 3 + 4 * 5)),
+         ("work", work.reduce(0) { $0 + $1.residentBytes }),
+         ("ext", extStart.capacity * 24),
+         ("counters", [heap, goroutineCounts, threadCounts, syscallCounts].reduce(0) { $0 + $1.times.capacity * 8 * (1 + 2 * $1.width) }),
+         ("lanes", gcLane.residentBytes + stwLane.residentBytes + networkLane.residentBytes + timerLane.residentBytes + syscallLane.residentBytes)]
+    }
 
     /// Approximate resident bytes of the model.
     public var residentBytes: Int {
-        let perSlice = 8 * 3 + 4 * 8 + 1
-        var n = sliceStart.capacity * perSlice
-        n += procSlices.residentBytes + goroutineSlices.residentBytes + threadSlices.residentBytes
-        n += procBusy.reduce(0) { $0 + $1.capacity * 8 } + threadBusy.reduce(0) { $0 + $1.capacity * 8 }
+        var n = sliceStart.count * 8 + sliceDur.count * 4 + sliceInfo.count * MemoryLayout<SliceInfo>.stride
+        n += procSlices.residentBytes + goroutineSlices.residentBytes + (threadRowsCache.withLock { $0?.slices.residentBytes } ?? 0)
+        n += procBusy.reduce(0) { $0 + $1.capacity * 8 }
         n += goroutineIDs.capacity * (8 * 3 + 4 * 5)
         n += extStart.capacity * 24
         n += work.reduce(0) { $0 + $1.residentBytes }
@@ -189,6 +254,45 @@ public final class TimelineModel: @unchecked Sendable {
         for c in [heap, goroutineCounts, threadCounts, syscallCounts] { n += c.times.capacity * 8 * (1 + 2 * c.width) }
         return n
     }
+}
+
+/// The packed per-slice record (all but start and duration): 28 bytes.
+struct SliceInfo {
+    var g: UInt32
+    var waker: UInt32
+    /// `SliceEnd` (4 bits), `WakeKind` (4 bits), end reason string ID (24 bits, 0 if larger).
+    var info: UInt32
+    var endStack: UInt32
+    var wakeStack: UInt32
+    /// start − ready, ns; `UInt32.max` means "see `longReady`".
+    var readyDelta: UInt32
+    /// Dense thread, `UInt16.max` = none.
+    var thread: UInt16
+    var proc: Int16
+}
+
+/// A user region as the timeline draws it.
+public struct TimelineRegion: Sendable {
+    public var start: Int64
+    public var end: Int64
+    public var goroutine: UInt32
+    public var task: UInt64
+    public var name: UInt32
+    public var startStack: UInt32
+    public var endStack: UInt32
+}
+
+/// A user task as the timeline draws it.
+public struct TimelineTask: Sendable {
+    public var id: UInt64
+    public var parent: UInt64
+    public var name: UInt32
+    /// `Int64.min` when it began before the trace / did not end within it.
+    public var start: Int64
+    public var end: Int64
+    public var children: [UInt64]
+    /// Dense goroutines that began or ended it, or had regions or logs in it.
+    public var goroutines: [UInt32]
 }
 
 /// A user log event on the timeline.

@@ -85,7 +85,7 @@ struct SliceRow: SpanRow {
     var count: Int { items.count }
     @inline(__always) func item(_ k: Int) -> Int { Int(items[items.startIndex + k]) }
     func start(_ k: Int) -> Int64 { m.sliceStart[item(k)] }
-    func end(_ k: Int) -> Int64 { m.sliceEnd[item(k)] }
+    func end(_ k: Int) -> Int64 { m.sliceEnd(item(k)) }
     func busy(before k: Int) -> Int64? {
         guard let prefix else { return nil }
         let stride = TimelineModel.busyStride
@@ -221,17 +221,17 @@ extension TimelineModel {
         case .proc(let p):
             guard p < procSlices.rows else { return nil }
             let row = SliceRow(m: self, items: procSlices.row(p), prefix: procBusy[p])
-            spans(row) { k in (Int64(row.item(k)), Int64(self.sliceG[row.item(k)])) }
+            spans(row) { k in (Int64(row.item(k)), Int64(self.sliceG(row.item(k)))) }
         case .goroutine(let g):
             guard g < goroutineSlices.rows else { return nil }
             let row = SliceRow(m: self, items: goroutineSlices.row(g), prefix: nil)
-            spans(row) { k in (Int64(row.item(k)), self.sliceReady[row.item(k)] - base) }
+            spans(row) { k in (Int64(row.item(k)), self.sliceReady(row.item(k)) - base) }
         case .thread(let t):
             guard t < threadSlices.rows else { return nil }
             let row = ThreadRow(m: self, items: threadSlices.row(t), prefix: threadBusy[t])
             spans(row) { k in
                 let i = row.item(k)
-                return (Int64(i), Int64(i < self.sliceCount ? self.sliceG[i] : self.extG[i - self.sliceCount]))
+                return (Int64(i), Int64(i < self.sliceCount ? self.sliceG(i) : self.extG[i - self.sliceCount]))
             }
         case .work(let p):
             guard p < work.count else { return nil }
@@ -297,7 +297,7 @@ extension TimelineModel {
     /// Position of slice `i` within its goroutine's row.
     public func position(ofSlice i: Int) -> Int? {
         guard i >= 0, i < sliceCount else { return nil }
-        let row = goroutineSlices.row(Int(sliceG[i]))
+        let row = goroutineSlices.row(Int(sliceG(i)))
         var lo = row.startIndex, hi = row.endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -342,7 +342,7 @@ extension TimelineModel {
         let gi = UInt32(truncatingIfNeeded: g)
         let stop = t1 > Int64.max - horizon ? Int64.max : t1 + horizon
         while i < sliceCount && sliceStart[i] <= stop && scanned < maxScan && out.count < limit {
-            if sliceWaker[i] == gi, sliceReady[i] >= t0, sliceReady[i] <= t1, sliceWakeKind[i] != WakeKind.none.rawValue {
+            if sliceWaker(i) == gi, sliceReady(i) >= t0, sliceReady(i) <= t1, sliceWakeKind(i) != WakeKind.none.rawValue {
                 out.append(i)
             }
             i += 1
@@ -361,8 +361,8 @@ extension TimelineModel {
             var add: [Int] = []
             for x in set {
                 for s in goroutineSlices.row(x) {
-                    let w = sliceWaker[Int(s)]
-                    let k = sliceWakeKind[Int(s)]
+                    let w = sliceWaker(Int(s))
+                    let k = sliceWakeKind(Int(s))
                     if w != UInt32.max, k == WakeKind.unblocked.rawValue || k == WakeKind.network.rawValue || k == WakeKind.timer.rawValue,
                        !seen.contains(Int(w)) {
                         seen.insert(Int(w))
@@ -380,31 +380,30 @@ extension TimelineModel {
         let gi = UInt32(truncatingIfNeeded: g)
         var i = 0
         while i < sliceCount && set.count < limit {
-            if sliceWaker[i] == gi, seen.insert(Int(sliceG[i])).inserted { set.append(Int(sliceG[i])) }
+            if sliceWaker(i) == gi, seen.insert(Int(sliceG(i))).inserted { set.append(Int(sliceG(i))) }
             i += 1
         }
         return Array(set.prefix(limit))
     }
 }
 
-/// User regions indexed per goroutine for the timeline (from the goroutine summaries).
+/// User regions indexed per goroutine for the timeline.
 public struct RegionIndex: Sendable {
     public let starts: [Int64]
     public let ends: [Int64]
-    /// Index into `GoroutineSummaries.regions`.
+    /// Index into `TimelineModel.regions`.
     public let regionIDs: [Int]
     /// Nesting depth within its goroutine (0 = outermost).
     public let depth: [Int]
     public let byGoroutine: CSR
 
-    public init(summaries: GoroutineSummaries, model: TimelineModel) {
+    public init(model: TimelineModel) {
         var s: [Int64] = [], e: [Int64] = [], ids: [Int] = [], gs: [Int] = []
-        for (k, r) in summaries.regions.enumerated() where !r.name.isEmpty {
-            guard let g = model.goroutineIndex(of: r.goroutine) else { continue }
-            s.append(r.start?.time ?? model.traceStart)
-            e.append(r.end?.time ?? model.traceEnd)
+        for (k, r) in model.regions.enumerated() where r.name != 0 {
+            s.append(r.start)
+            e.append(r.end)
             ids.append(k)
-            gs.append(g)
+            gs.append(Int(r.goroutine))
         }
         let order = s.indices.sorted { s[$0] != s[$1] ? s[$0] < s[$1] : e[$0] > e[$1] }
         starts = order.map { s[$0] }

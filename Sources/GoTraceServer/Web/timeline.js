@@ -141,6 +141,7 @@ export class Timeline {
 
   /** Something moved: redraw now, refetch soon. */
   changed() {
+    this.changeSeq = (this.changeSeq || 0) + 1;
     this.draw();
     clearTimeout(this.fetchTimer);
     this.fetchTimer = setTimeout(() => this.fetch(), 40);
@@ -158,6 +159,7 @@ export class Timeline {
       if (r.regions) ids.push(r.regions);
     }
     const seq = ++this.reqSeq;
+    const change = this.changeSeq;
     const t0 = Math.round(this.t0), t1 = Math.max(Math.round(this.t1), t0 + 1);
     const width = Math.round(this.width);
     const started = performance.now();
@@ -177,17 +179,22 @@ export class Timeline {
         if (seq !== this.reqSeq) return;
         this.flows = f.flows;
         this.flowsTruncated = f.truncated;
+        this.flowsSeq = seq;
       } else {
         this.flows = [];
       }
       this.lastFetchMs = performance.now() - started;
       this.fetched = seq;
+      this.doneChange = change;
       this.draw();
       this.app.onData?.();
     } catch (e) {
       this.app.status('error: ' + e.message);
     }
   }
+
+  /** True when the data drawn is the data for the latest window and rows. */
+  idle() { return this.doneChange === this.changeSeq; }
 
   // ---- drawing --------------------------------------------------------------
 

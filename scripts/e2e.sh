@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# End-to-end test of the web viewer in a real headless Chromium: installs Debian's chromium and
+# chromium-driver and PyPI's selenium (in a venv) when missing, builds gotrace, and runs
+# scripts/e2e/viewer_e2e.py on fixture traces of several Go versions. Screenshots of every step
+# go to $GOTRACE_E2E_ARTIFACTS (default .build/e2e-artifacts; not committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ART="${GOTRACE_E2E_ARTIFACTS:-$PWD/.build/e2e-artifacts}"
+VENV="${GOTRACE_E2E_VENV:-$HOME/.cache/gotrace/e2e-venv}"
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "e2e: installing chromium and chromium-driver" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import selenium' 2>/dev/null; then
+  echo "e2e: installing selenium into $VENV" >&2
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q selenium
+fi
+swift build --product gotrace
+BIN="$(swift build --show-bin-path)/gotrace"
+rm -rf "$ART"
+# Keep selenium from looking for drivers online.
+export SE_OFFLINE=true
+"$VENV/bin/python" scripts/e2e/viewer_e2e.py "$BIN" "$ART" \
+  Fixtures/traces/chains-go1.27.3.trace \
+  Fixtures/traces/gc-go1.24.11.trace \
+  Fixtures/traces/annotations-go1.22.10.trace \
+  Fixtures/traces/cpuprofile-go1.25.5.trace \
+  Fixtures/traces/net-go1.21.13.trace \
+  Fixtures/traces/sync-go1.19.trace \
+  Fixtures/traces/timers-go1.27.3-truncated.trace

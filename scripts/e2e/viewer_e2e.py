@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""End-to-end test of the web viewer in a real headless Chromium (selenium).
+
+For each fixture trace: start `gotrace --no-browser -http=127.0.0.1:0 TRACE`, open the timeline,
+check that it draws (pixels on the canvas, the expected tracks), zoom and pan with the keys,
+click a goroutine slice and check its details and stacks against the trace itself
+(`gotrace dump`, i.e. go tool trace -d=parsed), follow the incoming flow to the waker, open the
+focused-goroutine view, select a range with shift-drag, reload from the URL, and check there are
+no console errors. Screenshots of every step go to $GOTRACE_E2E_ARTIFACTS.
+
+Usage: viewer_e2e.py GOTRACE_BINARY ARTIFACT_DIR TRACE...
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+        print("  FAIL:", msg, flush=True)
+    return cond
+
+
+def wait(driver, js, timeout=20, what=""):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = driver.execute_script(js)
+        if v:
+            return v
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or js}")
+
+
+def api(base, path):
+    with urllib.request.urlopen(base + path, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def start_server(binary, trace):
+    p = subprocess.Popen([binary, "--no-browser", "-http=127.0.0.1:0", trace],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    start = time.time()
+    lines = []
+    while time.time() - start < 120:
+        line = p.stderr.readline()
+        if not line:
+            if p.poll() is not None:
+                break
+            continue
+        lines.append(line)
+        m = re.search(r"listening on (http://\S+)", line)
+        if m:
+            return p, m.group(1).rstrip("/")
+    p.kill()
+    raise AssertionError(f"gotrace did not start: {''.join(lines)}")
+
+
+def parsed_events(binary, trace):
+    """Transition events of the trace, keyed by (time, goroutine): (line, stack frames)."""
+    out = subprocess.run([binary, "dump", trace], capture_output=True, text=True).stdout
+    events = {}
+    cur = None
+    for line in out.split("\n"):
+        if line and not line.startswith("\t") and not line.startswith("TransitionStack") and not line.startswith("Stack"):
+            m = re.search(r"StateTransition Time=(\d+) GoID=(\d+) (\w+)->(\w+)", line)
+            cur = None
+            if m:
+                cur = {"line": line, "frames": []}
+                events.setdefault((int(m.group(1)), int(m.group(2))), []).append(cur)
+        elif line.startswith("TransitionStack") and cur is not None:
+            cur["collect"] = True
+            cur["frames"] = []
+        elif line.startswith("Stack") and cur is not None:
+            cur["collect"] = False
+        elif line.startswith("\t\t") and cur is not None and cur.get("collect"):
+            cur["frames"][-1]["pos"] = line.strip()
+        elif line.startswith("\t") and cur is not None and cur.get("collect"):
+            fn = line.strip().rsplit(" @ ", 1)[0]
+            cur["frames"].append({"func": fn})
+    return events
+
+
+def canvas_ink(driver):
+    return driver.execute_script("""
+        const c = document.getElementById('canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 16) if (d[i] < 235 || d[i+1] < 235 || d[i+2] < 235) n++;
+        return n;""")
+
+
+def click_canvas(driver, x, y, shift=False):
+    canvas = driver.find_element(By.ID, "canvas")
+    rect = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
+    # ActionChains offsets are from the element's centre.
+    dx, dy = int(x - rect[0] / 2), int(y - rect[1] / 2)
+    a = ActionChains(driver).move_to_element_with_offset(canvas, dx, dy)
+    a.click().perform()
+
+
+def shot(driver, art, name):
+    driver.save_screenshot(os.path.join(art, name + ".png"))
+
+
+def run_trace(driver, binary, art, trace):
+    name = os.path.basename(trace).removesuffix(".trace")
+    print(f"== {name}", flush=True)
+    server, base = start_server(binary, trace)
+    driver.get_log("browser")  # drop what earlier pages logged
+    try:
+        info = api(base, "/api/info")
+        driver.get(base + "/")
+        wait(driver, "return window.gotrace && window.gotrace.ready && window.gotrace.timeline.fetched > 0", what="first data")
+        time.sleep(0.2)
+        shot(driver, art, f"{name}-1-procs")
+        ink = canvas_ink(driver)
+        check(ink > 2000, f"{name}: the timeline canvas is nearly blank ({ink} inked samples)")
+        rows = driver.execute_script("return window.gotrace.timeline.rows.map(r => r.label)")
+        for want in ["Goroutines", "Heap", "Threads", "GC", "STW"] + [f"Proc {p}" for p in info["procs"]]:
+            check(want in rows, f"{name}: no track {want!r} in {rows}")
+
+        # Zoom and pan with the keys.
+        tl = "window.gotrace.timeline"
+        span0 = driver.execute_script(f"return {tl}.t1 - {tl}.t0")
+        body = driver.find_element(By.TAG_NAME, "body")
+        for _ in range(3):
+            body.send_keys("w")
+        span1 = driver.execute_script(f"return {tl}.t1 - {tl}.t0")
+        check(span1 < span0 * 0.5, f"{name}: W did not zoom in ({span0} -> {span1})")
+        t0 = driver.execute_script(f"return {tl}.t0")
+        body.send_keys("d")
+        check(driver.execute_script(f"return {tl}.t0") > t0, f"{name}: D did not pan right")
+        body.send_keys("a")
+        body.send_keys("a")
+        check(driver.execute_script(f"return {tl}.t0") < t0, f"{name}: A did not pan left")
+        body.send_keys("s")
+        check(driver.execute_script(f"return {tl}.t1 - {tl}.t0") > span1, f"{name}: S did not zoom out")
+        body.send_keys("0")
+        wait(driver, f"return {tl}.idle()", what="refetch")
+        shot(driver, art, f"{name}-2-keys")
+
+        # Find a slice that was woken by another goroutine and is drawn at least 4 px wide,
+        # zooming into it if needed.
+        events = parsed_events(binary, trace)
+        target = None
+        for idx in range(min(info["slices"], 2000)):
+            d = api(base, f"/api/slice?i={idx}")
+            if d["wake"] and d["wake"].get("slice") and d["endStack"] and d["proc"] >= 0 and d["duration"] > 0:
+                target = (f"p:{info['procs'].index(d['proc'])}", d["start"], d["end"], idx)
+                break
+        if not check(target is not None, f"{name}: no woken slice to click"):
+            return
+        track, s, e, idx = target
+        driver.execute_script(f"{tl}.setWindow({s} - ({e}-{s})*0.5, {e} + ({e}-{s})*0.5)")
+        wait(driver, f"return {tl}.idle()", what="zoomed data")
+        pos = driver.execute_script(f"return {tl}.spanPosition('{track}', s => s.a === {idx})")
+        if not check(pos is not None, f"{name}: slice {idx} not drawn on {track}"):
+            return
+        click_canvas(driver, pos["x"], pos["y"])
+        wait(driver, f"return document.getElementById('detail-title') && window.gotrace.details.current && window.gotrace.details.current.slice === {idx}",
+             what="slice details")
+        shot(driver, art, f"{name}-3-slice")
+        d = api(base, f"/api/slice?i={idx}")
+        title = driver.find_element(By.ID, "detail-title").text
+        check(title == d["title"], f"{name}: details title {title!r}, API {d['title']!r}")
+        check(driver.find_element(By.ID, "detail-duration").get_attribute("data-ns") == str(d["duration"]),
+              f"{name}: details duration differs from the API")
+        # Against the trace itself: the slice starts at the goroutine's transition to Running and
+        # ends at its transition out of Running, whose stack the panel shows as the end stack.
+        abs_start, abs_end = info["start"] + d["start"], info["start"] + d["end"]
+        starts = [ev for ev in events.get((abs_start, d["goid"]), []) if "->Running" in ev["line"]]
+        check(starts, f"{name}: no transition of G{d['goid']} to Running at {abs_start} in the trace")
+        ends = [ev for ev in events.get((abs_end, d["goid"]), []) if "Running->" in ev["line"]]
+        if check(ends, f"{name}: no transition of G{d['goid']} out of Running at {abs_end} in the trace"):
+            want = [f["func"] for f in ends[0]["frames"]]
+            got = [li.text.split("\n")[0] for li in driver.find_elements(By.CSS_SELECTOR, "#detail-end-stack li")]
+            check(got == want, f"{name}: end stack {got} != the trace's {want}")
+            wpos = [f.get("pos") for f in ends[0]["frames"]]
+            gpos = [li.find_element(By.CLASS_NAME, "file").text for li in driver.find_elements(By.CSS_SELECTOR, "#detail-end-stack li")]
+            check(gpos == wpos, f"{name}: end stack positions {gpos} != {wpos}")
+
+        # Flow arrows on, then follow the incoming flow to the waker's slice.
+        body.send_keys("f")
+        wait(driver, f"return {tl}.showFlows && {tl}.flowsSeq === {tl}.reqSeq", what="flows")
+        nflows = driver.execute_script(f"return {tl}.flows.length")
+        check(nflows > 0, f"{name}: no flow arrows in the window")
+        shot(driver, art, f"{name}-4-flows")
+        waker = d["wake"]["slice"]
+        link = driver.find_element(By.CSS_SELECTOR, f"#detail-wake a[data-slice='{waker['slice']}']")
+        link.click()
+        wait(driver, f"return window.gotrace.details.current && window.gotrace.details.current.slice === {waker['slice']}", what="waker details")
+        wd = driver.execute_script("return window.gotrace.details.current")
+        check(wd["goid"] == d["wake"]["goid"], f"{name}: followed flow to G{wd['goid']}, waker is G{d['wake']['goid']}")
+        check(wd["start"] <= d["wake"]["time"] <= wd["end"], f"{name}: waker slice does not cover the wake-up")
+        woke = [w["slice"] for w in wd["woke"]]
+        check(idx in woke, f"{name}: the waker's outgoing flows {woke} miss slice {idx}")
+        shot(driver, art, f"{name}-5-waker")
+
+        # Arrow keys step through the goroutine's slices.
+        body.send_keys(Keys.ARROW_RIGHT)
+        if wd["next"]:
+            wait(driver, f"return window.gotrace.details.current.slice === {wd['next']['slice']}", what="next slice")
+
+        # Focused goroutine view.
+        driver.find_element(By.ID, "detail-focus").click()
+        wait(driver, f"return window.gotrace.focus === {d['wake']['goid']} && {tl}.rows.some(r => r.kind === 'g' && r.focus) && {tl}.idle()", what="focus view")
+        frows = driver.execute_script(f"return {tl}.rows.filter(r => r.kind === 'g').map(r => r.goid)")
+        check(frows and frows[0] == d["wake"]["goid"], f"{name}: focus view rows {frows[:5]} do not start with G{d['wake']['goid']}")
+        check(d["goid"] in frows, f"{name}: the goroutine it woke (G{d['goid']}) is not among the related")
+        time.sleep(0.2)
+        check(canvas_ink(driver) > 1000, f"{name}: focus view draws nothing")
+        shot(driver, art, f"{name}-6-focus")
+
+        # Shift-drag selects a range and shows its totals.
+        canvas = driver.find_element(By.ID, "canvas")
+        w = driver.execute_script("return arguments[0].getBoundingClientRect().width", canvas)
+        ActionChains(driver).move_to_element_with_offset(canvas, int(-w / 2 + 260), 0).key_down(Keys.SHIFT).click_and_hold() \
+            .move_by_offset(300, 0).release().key_up(Keys.SHIFT).perform()
+        wait(driver, "return document.getElementById('selection-title')", what="selection")
+        shot(driver, art, f"{name}-7-selection")
+
+        # The URL holds the view: reopening it restores it.
+        url = driver.current_url
+        check("view=goroutine" in url and "focus=" in url and "sel=" in url, f"{name}: URL does not hold the view: {url}")
+        before = driver.execute_script(f"return [{tl}.t0, {tl}.t1]")
+        driver.get("about:blank")
+        driver.get(url)
+        wait(driver, f"return window.gotrace && window.gotrace.ready && {tl}.fetched > 0", what="reload")
+        after = driver.execute_script(f"return [{tl}.t0, {tl}.t1, window.gotrace.focus, !!{tl}.selection]")
+        check(abs(after[0] - before[0]) <= 1 and abs(after[1] - before[1]) <= 1, f"{name}: reload window {after[:2]} != {before}")
+        check(after[2] == d["wake"]["goid"] and after[3], f"{name}: reload lost the focus or selection")
+
+        # Help, thread and goroutine views.
+        driver.find_element(By.TAG_NAME, "body").send_keys("?")
+        check(driver.find_element(By.ID, "help").is_displayed(), f"{name}: ? did not show the help")
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+        for view, kind in [("thread", "thread"), ("goroutine", "group")]:
+            driver.find_element(By.CSS_SELECTOR, f"#views button[data-view='{view}']").click()
+            wait(driver, f"return window.gotrace.view === '{view}' && {tl}.rows.some(r => r.kind === '{kind}') && {tl}.idle()", what=view)
+            time.sleep(0.2)
+            check(canvas_ink(driver) > 1000, f"{name}: {view} view draws nothing")
+            shot(driver, art, f"{name}-8-{view}")
+        # Expand the first goroutine group by clicking its label.
+        grow = driver.execute_script(f"const r = {tl}.rows.find(r => r.kind === 'group'); return r ? [r.y, r.count] : null")
+        if check(grow is not None, f"{name}: goroutine view has no groups"):
+            n0 = driver.execute_script(f"return {tl}.rows.length")
+            click_canvas(driver, 40, 24 + grow[0] + 8 - driver.execute_script(f"return {tl}.scrollY"))
+            wait(driver, f"return {tl}.rows.length > {n0}", what="group expanded")
+            shot(driver, art, f"{name}-9-group")
+
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        errors += driver.execute_script("return window.gotraceErrors || []")
+        check(not errors, f"{name}: console errors: {errors}")
+    finally:
+        driver.get("about:blank")
+        server.kill()
+        server.wait()
+
+
+def main():
+    binary, art, traces = sys.argv[1], sys.argv[2], sys.argv[3:]
+    os.makedirs(art, exist_ok=True)
+    o = Options()
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"]:
+        o.add_argument(a)
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if os.path.exists("/usr/bin/chromium"):
+        o.binary_location = "/usr/bin/chromium"
+    service = Service("/usr/bin/chromedriver") if os.path.exists("/usr/bin/chromedriver") else Service()
+    driver = webdriver.Chrome(options=o, service=service)
+    try:
+        for t in traces:
+            try:
+                run_trace(driver, binary, art, t)
+            except Exception as e:  # a step that could not complete is a failure, not a crash
+                check(False, f"{os.path.basename(t)}: {type(e).__name__}: {e}")
+                shot(driver, art, os.path.basename(t) + "-error")
+    finally:
+        driver.quit()
+    print(f"{len(traces)} traces, {len(failures)} failures; screenshots in {art}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
