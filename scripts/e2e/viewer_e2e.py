@@ -123,7 +123,7 @@ def run_trace(driver, binary, art, trace):
     driver.get_log("browser")  # drop what earlier pages logged
     try:
         info = api(base, "/api/info")
-        driver.get(base + "/")
+        driver.get(base + "/timeline")
         wait(driver, "return window.gotrace && window.gotrace.ready && window.gotrace.timeline.fetched > 0", what="first data")
         time.sleep(0.2)
         shot(driver, art, f"{name}-1-procs")

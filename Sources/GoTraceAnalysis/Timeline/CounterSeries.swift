@@ -20,7 +20,7 @@ public struct CounterSeries: Sendable {
     public private(set) var lasts: [Int64] = []
     let limit: Int
 
-    public init(width: Int, limit: Int = 1 << 19) {
+    public init(width: Int, limit: Int = 1 << 18) {
         self.width = width
         self.limit = Swift.max(limit, 16)
     }

@@ -453,6 +453,15 @@ public struct TimelineBuilder {
             }
         }
         gs = []
+        // Per-goroutine columns grew one by one: give back their slack.
+        m.goroutineIDs = exact(m.goroutineIDs)
+        m.goroutineFunc = exact(m.goroutineFunc)
+        m.goroutineLabel = exact(m.goroutineLabel)
+        m.goroutineCreated = exact(m.goroutineCreated)
+        m.goroutineCreateStack = exact(m.goroutineCreateStack)
+        m.goroutineStartStack = exact(m.goroutineStartStack)
+        m.goroutineCreator = exact(m.goroutineCreator)
+        m.goroutineEnded = exact(m.goroutineEnded)
         for k in 0..<m.regions.count {
             if m.regions[k].start == Int64.min { m.regions[k].start = m.traceStart }
             if m.regions[k].end == Int64.min { m.regions[k].end = end }
@@ -480,6 +489,9 @@ public struct TimelineBuilder {
         return m
     }
 }
+
+/// A copy of `a` without spare capacity.
+func exact<T>(_ a: [T]) -> [T] { a.withUnsafeBufferPointer { Array($0) } }
 
 extension TimelineModel {
     /// Builds the timeline of the trace at `path` by streaming it (no event store). As

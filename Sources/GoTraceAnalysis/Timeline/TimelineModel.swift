@@ -191,7 +191,7 @@ public final class TimelineModel: @unchecked Sendable {
             if !extStart.isEmpty {
                 // Rows list slices before extension spans; put each row in start order.
                 for r in 0..<threads.rows {
-                    let lo = threads.offsets[r], hi = threads.offsets[r + 1]
+                    let lo = Int(threads.offsets[r]), hi = Int(threads.offsets[r + 1])
                     guard hi > lo else { continue }
                     let sorted = threads.items[lo..<hi].sorted { self.start(ofThreadItem: Int($0)) < self.start(ofThreadItem: Int($1)) }
                     threads.items.replaceSubrange(lo..<hi, with: sorted)
@@ -366,13 +366,13 @@ public struct InstantList: Sendable {
 
 /// Compressed rows of indices: row `r` is `items[offsets[r] ..< offsets[r + 1]]`.
 public struct CSR: Sendable {
-    public internal(set) var offsets: [Int] = [0]
+    public internal(set) var offsets: [UInt32] = [0]
     public internal(set) var items: [UInt32] = []
     public var rows: Int { offsets.count - 1 }
 
     public func row(_ r: Int) -> ArraySlice<UInt32> {
         guard r >= 0, r < rows else { return [] }
-        return items[offsets[r]..<offsets[r + 1]]
+        return items[Int(offsets[r])..<Int(offsets[r + 1])]
     }
 
     /// Buckets `keys` (one per item, -1 = none) into `rows` rows, keeping item order.
@@ -384,7 +384,7 @@ public struct CSR: Sendable {
             if k >= 0 && k < rows { counts[k + 1] += 1 }
         }
         for r in 0..<rows { counts[r + 1] += counts[r] }
-        c.offsets = counts
+        c.offsets = counts.map { UInt32(truncatingIfNeeded: $0) }
         var fill = counts
         c.items = [UInt32](repeating: 0, count: counts[rows])
         for i in 0..<count {
@@ -397,7 +397,7 @@ public struct CSR: Sendable {
         return c
     }
 
-    var residentBytes: Int { offsets.capacity * 8 + items.capacity * 4 }
+    var residentBytes: Int { offsets.capacity * 4 + items.capacity * 4 }
 }
 
 /// Maps sparse 64-bit IDs (goroutines, procs, threads) to dense indices.

@@ -437,3 +437,19 @@ public struct RegionIndex: Sendable {
 
     func row(_ g: Int) -> Row { Row(index: self, items: byGoroutine.row(g)) }
 }
+
+extension TimelineModel {
+    /// Time proc `p` ran goroutines within `[t0, t1)`, exact, in O(log n) (busy prefix sums).
+    public func busyTime(proc p: Int, from t0: Int64, to t1: Int64) -> Int64 {
+        guard p >= 0, p < procSlices.rows, t1 > t0 else { return 0 }
+        let row = SliceRow(m: self, items: procSlices.row(p), prefix: procBusy[p])
+        let lo = row.firstOverlapping(t0)
+        let hi = row.firstStarting(atOrAfter: t1, from: lo)
+        guard hi > lo else { return 0 }
+        var total = row.busy(lo, hi)
+        // Trim the parts of the end slices that stick out of the window.
+        for k in lo..<min(hi, lo + 65) where row.start(k) < t0 { total -= min(row.end(k), t0) - row.start(k) }
+        if row.end(hi - 1) > t1 { total -= row.end(hi - 1) - max(t1, row.start(hi - 1)) }
+        return max(0, total)
+    }
+}

@@ -1,0 +1,115 @@
+import Dispatch
+import GoTrace
+import GoTraceAnalysis
+import Synchronization
+
+/// The analyses behind the analysis pages, computed when a page first asks and kept.
+///
+/// The viewer's timeline model does not keep events; the analyses (Go's exact algorithms in
+/// GoTraceAnalysis) read a loaded `Trace`. It is loaded on the first request that needs it and
+/// kept only for traces up to `keepTraceBytes` (a 1 GB trace's events take about 1.7 GiB):
+/// larger ones are loaded per computation and released, trading time for memory. Computations
+/// run one at a time on a serial queue, off the server's threads, so memory stays bounded.
+final class AnalysisStore: Sendable {
+    let path: String
+    let fileBytes: Int
+    static let keepTraceBytes = 400 << 20
+    private let queue = DispatchQueue(label: "gotrace.analysis")
+    private let state = Mutex(State())
+
+    struct State {
+        var trace: Trace?
+        var summaries: GoroutineSummaries?
+        var gc: GCAnalysis?
+        var records: [String: Result<[ProfileRecord], ProfileError>] = [:]
+        var mmu: [Int: [[MutatorUtil]]] = [:]
+        var tail: [Event]?
+    }
+
+    init(path: String, fileBytes: Int) {
+        self.path = path
+        self.fileBytes = fileBytes
+    }
+
+    /// Runs `body` on the analysis queue and returns its result.
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(APIError) -> T) async throws(APIError) -> T {
+        let r: Result<T, APIError> = await withCheckedContinuation { c in
+            queue.async {
+                c.resume(returning: Result { () throws(APIError) -> T in try body() })
+            }
+        }
+        return try r.get()
+    }
+
+    /// The loaded trace (on the analysis queue only).
+    private func trace() throws(APIError) -> Trace {
+        if let t = state.withLock({ $0.trace }) { return t }
+        let t: Trace
+        do throws(TraceError) {
+            t = try Trace.load(path: path)
+        } catch {
+            throw APIError("cannot load the trace: \(error.description)", status: 500)
+        }
+        if fileBytes <= Self.keepTraceBytes { state.withLock { $0.trace = t } }
+        return t
+    }
+
+    /// Go's goroutine summaries: every event read, the broken tail of a partial trace included,
+    /// as `go tool trace` builds its goroutine, task and region pages.
+    func summaries() async throws(APIError) -> GoroutineSummaries {
+        if let s = state.withLock({ $0.summaries }) { return s }
+        return try await run { () throws(APIError) -> GoroutineSummaries in
+            if let s = self.state.withLock({ $0.summaries }) { return s }
+            let s: GoroutineSummaries
+            do throws(TraceError) {
+                s = try GoroutineSummarizer.summarize(path: self.path).summaries
+            } catch {
+                throw APIError("cannot summarize the trace: \(error.description)", status: 500)
+            }
+            self.state.withLock { $0.summaries = s }
+            return s
+        }
+    }
+
+    func gc() async throws(APIError) -> GCAnalysis {
+        if let g = state.withLock({ $0.gc }) { return g }
+        return try await run { () throws(APIError) -> GCAnalysis in
+            if let g = self.state.withLock({ $0.gc }) { return g }
+            let g = GCAnalysis.compute(try self.trace())
+            self.state.withLock { $0.gc = g }
+            return g
+        }
+    }
+
+    /// Profile records of `kind` (whole trace, one goroutine group, or one region type).
+    func records(_ kind: PprofKind, restriction: ProfileRestriction) async throws(APIError) -> ([ProfileRecord], TraceTables) {
+        let key = "\(kind)|\(restriction)"
+        let r = try await run { () throws(APIError) -> (Result<[ProfileRecord], ProfileError>, TraceTables) in
+            let t = try self.trace()
+            if let r = self.state.withLock({ $0.records[key] }) { return (r, t.tables) }
+            let tail = self.state.withLock({ $0.tail }) ?? PprofProfiles.tailEvents(path: self.path, of: t)
+            self.state.withLock { $0.tail = tail }
+            let r: Result<[ProfileRecord], ProfileError>
+            r = Result { () throws(ProfileError) -> [ProfileRecord] in
+                try PprofProfiles.records(kind, trace: t, restriction: restriction, tail: tail)
+            }
+            self.state.withLock { $0.records[key] = r }
+            return (r, t.tables)
+        }
+        switch r.0 {
+        case .success(let recs): return (recs, r.1)
+        case .failure(let e): throw APIError(e.message, status: 404)
+        }
+    }
+
+    /// The mutator utilization functions for `flags`, and the trace start.
+    func utilization(_ flags: UtilFlags) async throws(APIError) -> [[MutatorUtil]] {
+        if let u = state.withLock({ $0.mmu[flags.rawValue] }) { return u }
+        return try await run { () throws(APIError) -> [[MutatorUtil]] in
+            if let u = self.state.withLock({ $0.mmu[flags.rawValue] }) { return u }
+            let u = MutatorUtilizationBuilder.compute(try self.trace(), flags: flags)
+            self.state.withLock { $0.mmu[flags.rawValue] = u }
+            return u
+        }
+    }
+}
