@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the web viewer in a real headless Chromium: installs Debian's chromium and
 # chromium-driver and PyPI's selenium (in a venv) when missing, builds gotrace, and runs
-# scripts/e2e/viewer_e2e.py on fixture traces of several Go versions. Screenshots of every step
+# scripts/e2e/viewer_e2e.py on fixture traces of several Go versions: the timeline, then every
+# analysis page. Screenshots of every step
 # go to $GOTRACE_E2E_ARTIFACTS (default .build/e2e-artifacts; not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,9 @@ export SE_OFFLINE=true
   Fixtures/traces/cpuprofile-go1.25.5.trace \
   Fixtures/traces/net-go1.21.13.trace \
   Fixtures/traces/sync-go1.19.trace \
-  Fixtures/traces/timers-go1.27.3-truncated.trace
+  Fixtures/traces/timers-go1.27.3-truncated.trace \
+  pages:Fixtures/traces/annotations-go1.27.3.trace \
+  pages:Fixtures/traces/gc-go1.21.13.trace \
+  pages:Fixtures/traces/cpuprofile-go1.25.5.trace \
+  pages:Fixtures/traces/sync-go1.19.trace \
+  pages:Fixtures/traces/annotations-go1.22.10.trace

@@ -191,11 +191,10 @@ extension ViewerSession {
                     cum[fn] = (c.0 &+ r.time, c.1 &+ r.count)
                 }
             }
-            if let leaf = r.stack.first {
-                let fn = model.tables.string(leaf.funcID)
-                let c = flat[fn] ?? (0, 0)
-                flat[fn] = (c.0 &+ r.time, c.1 &+ r.count)
-            }
+            // Samples without a stack are their own entry, so the table adds up to the total.
+            let leaf = r.stack.first.map { model.tables.string($0.funcID) } ?? "(no stack)"
+            let c = flat[leaf] ?? (0, 0)
+            flat[leaf] = (c.0 &+ r.time, c.1 &+ r.count)
         }
         var w = JSONWriter(capacity: 1 << 16)
         w.beginObject()
@@ -217,6 +216,7 @@ extension ViewerSession {
         w.endArray()
         w.key("top")
         w.beginArray()
+        for k in flat.keys where cum[k] == nil { cum[k] = flat[k] }
         let funcs = cum.keys.sorted { (flat[$0]?.0 ?? 0, cum[$0]?.0 ?? 0, $1) > (flat[$1]?.0 ?? 0, cum[$1]?.0 ?? 0, $0) }
         for fn in funcs.prefix(500) {
             w.beginObject()

@@ -8,7 +8,8 @@ click a goroutine slice and check its details and stacks against the trace itsel
 focused-goroutine view, select a range with shift-drag, reload from the URL, and check there are
 no console errors. Screenshots of every step go to $GOTRACE_E2E_ARTIFACTS.
 
-Usage: viewer_e2e.py GOTRACE_BINARY ARTIFACT_DIR TRACE...
+Usage: viewer_e2e.py GOTRACE_BINARY ARTIFACT_DIR TRACE... [pages:TRACE...]
+(pages:TRACE runs the analysis pages test on TRACE)
 """
 import json
 import os
@@ -16,6 +17,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -271,8 +273,149 @@ def run_trace(driver, binary, art, trace):
         server.wait()
 
 
+def page_ready(driver, what):
+    wait(driver, "return window.gotracePage && window.gotracePage.ready", what=what)
+    err = driver.execute_script("return window.gotracePage.error || null")
+    check(err is None, f"{what}: page error {err}")
+
+
+def run_pages(driver, binary, art, trace):
+    """Every analysis page: numbers against the API, sorting, the flame graph, histogram
+    buckets, MMU toggles, and links into the timeline."""
+    name = os.path.basename(trace).removesuffix(".trace")
+    print(f"== pages: {name}", flush=True)
+    server, base = start_server(binary, trace)
+    driver.get_log("browser")
+    try:
+        info = api(base, "/api/info")
+        driver.get(base + "/")
+        page_ready(driver, f"{name} home")
+        check(driver.find_element(By.ID, "card-events").text.split("\n")[-1].replace(",", "") == str(info["events"]),
+              f"{name}: home page events differ from the trace")
+        check(driver.find_element(By.ID, "card-gc").text.split("\n")[-1] == str(info["gcCycles"]), f"{name}: home page GC cycles differ")
+        shot(driver, art, f"{name}-p1-home")
+
+        # Goroutine groups: the table has every group, and sorts by a clicked column.
+        groups = api(base, "/api/goroutine-groups")["groups"]
+        driver.get(base + "/goroutines")
+        page_ready(driver, f"{name} goroutines")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#groups-table tbody tr")
+        check(len(rows) == len(groups), f"{name}: {len(rows)} group rows, API {len(groups)}")
+        driver.find_element(By.CSS_SELECTOR, "#groups-table th[data-key='count']").click()
+        counts = [int(r.find_elements(By.TAG_NAME, "td")[1].text) for r in driver.find_elements(By.CSS_SELECTOR, "#groups-table tbody tr")]
+        check(counts == sorted(counts, reverse=True), f"{name}: sorting by count gave {counts[:8]}")
+        driver.find_element(By.CSS_SELECTOR, "#groups-table th[data-key='count']").click()
+        counts = [int(r.find_elements(By.TAG_NAME, "td")[1].text) for r in driver.find_elements(By.CSS_SELECTOR, "#groups-table tbody tr")]
+        check(counts == sorted(counts), f"{name}: sorting by count ascending gave {counts[:8]}")
+        shot(driver, art, f"{name}-p2-goroutines")
+        top = max(groups, key=lambda g: g["execTime"])
+        driver.find_element(By.CSS_SELECTOR, f"#groups-table a[href='/goroutines?group={urllib.parse.quote(top['name'], safe='')}']").click()
+        page_ready(driver, f"{name} group")
+        members = driver.find_elements(By.CSS_SELECTOR, "#goroutines-table tbody tr")
+        check(len(members) == top["count"], f"{name}: group page lists {len(members)} of {top['count']}")
+        shot(driver, art, f"{name}-p3-group")
+        members[0].find_element(By.CSS_SELECTOR, "a[href^='/goroutine?id=']").click()
+        page_ready(driver, f"{name} goroutine")
+        gid = int(driver.current_url.split("id=")[1])
+        shot(driver, art, f"{name}-p4-goroutine")
+        driver.find_element(By.ID, "goroutine-timeline").click()
+        wait(driver, f"return window.gotrace && window.gotrace.ready && window.gotrace.focus === {gid} && window.gotrace.timeline.idle()", what="focused timeline from the goroutine page")
+        frows = driver.execute_script("return window.gotrace.timeline.rows.filter(r => r.kind === 'g').map(r => r.goid)")
+        check(frows and frows[0] == gid, f"{name}: focused timeline rows {frows[:4]} do not start with G{gid}")
+
+        # Profiles: a flame graph that zooms and searches, and a table of functions.
+        kind = "cpu" if info["cpuSamples"] else "sched"
+        prof = api(base, f"/api/profile?kind={kind}")
+        driver.get(base + f"/profile?kind={kind}")
+        page_ready(driver, f"{name} profile")
+        frames = driver.find_elements(By.CSS_SELECTOR, "#flame div[data-node]")
+        check(len(frames) > 1, f"{name}: the {kind} flame graph has {len(frames)} frames")
+        if len(frames) > 2:
+            target = max(frames[1:], key=lambda f: f.size["width"] if f.get_attribute("data-node") != "0" else 0)
+            node = int(target.get_attribute("data-node"))
+            target.click()
+            wait(driver, f"return window.gotracePage.flameFocus === {node}", what="flame zoom")
+            root_w = driver.execute_script(f"const d = document.querySelector('#flame div[data-node=\"{node}\"]'); return d ? d.getBoundingClientRect().width : 0")
+            full = driver.execute_script("return document.getElementById('flame').clientWidth")
+            check(root_w >= full - 2, f"{name}: zoomed frame is {root_w}px of {full}px")
+            shot(driver, art, f"{name}-p5-flame-zoom")
+        # Search a function of the zoomed frame's subtree: its frames light up.
+        shown = driver.execute_script("return [...document.querySelectorAll('#flame div[data-node]')].map(d => window.gotracePage.flame.names[Number(d.dataset.node)]).filter(n => n !== 'root')")
+        if shown:
+            driver.find_element(By.ID, "flame-search").send_keys(shown[-1])
+            check(len(driver.find_elements(By.CSS_SELECTOR, "#flame div.match")) > 0, f"{name}: searching {shown[-1]!r} highlights nothing")
+        top_rows = driver.find_elements(By.CSS_SELECTOR, "#top-table tbody tr")
+        check(len(top_rows) == min(len(prof["top"]), 500), f"{name}: functions table has {len(top_rows)} rows")
+        href = driver.find_element(By.ID, "pprof-download").get_attribute("href")
+        check(href.endswith(f"/pprof?kind={kind}"), f"{name}: pprof link {href}")
+
+        # Tasks: click a histogram bucket, get its tasks, open one in the timeline.
+        tasks = api(base, "/api/tasks")["types"]
+        if any(t["histogram"] for t in tasks):
+            driver.get(base + "/tasks")
+            page_ready(driver, f"{name} tasks")
+            bar = driver.find_element(By.CSS_SELECTOR, "#task-types .hist div[data-bucket]")
+            ttype = bar.find_element(By.XPATH, "./ancestor::td").get_attribute("data-type")
+            bucket = int(bar.get_attribute("data-bucket"))
+            want = next(h[3] for t in tasks if t["type"] == ttype for h in t["histogram"] if h[0] == bucket)
+            bar.click()
+            page_ready(driver, f"{name} task bucket")
+            listed = driver.find_elements(By.CSS_SELECTOR, "#task-list > tbody > tr")
+            check(len(listed) == want, f"{name}: bucket {bucket} of {ttype!r} lists {len(listed)} tasks, histogram says {want}")
+            shot(driver, art, f"{name}-p6-tasks")
+            if listed:
+                link = listed[0].find_element(By.CSS_SELECTOR, "a[href^='/timeline#']")
+                task_id = int(link.text)
+                link.click()
+                wait(driver, f"return window.gotrace && window.gotrace.ready && window.gotrace.task === {task_id} && window.gotrace.timeline.rows.some(r => r.kind === 'task')", what="task timeline")
+                shot(driver, art, f"{name}-p7-task-timeline")
+        regions = api(base, "/api/regions")["types"]
+        if any(t["histogram"] for t in regions):
+            driver.get(base + "/regions")
+            page_ready(driver, f"{name} regions")
+            driver.find_element(By.CSS_SELECTOR, "#region-types .hist div[data-bucket]").click()
+            page_ready(driver, f"{name} region bucket")
+            check(len(driver.find_elements(By.CSS_SELECTOR, "#region-list > tbody > tr")) > 0, f"{name}: region bucket lists nothing")
+            shot(driver, art, f"{name}-p8-regions")
+
+        # MMU: toggles change the flags and redraw; percentiles add lines; a worst window opens the timeline.
+        driver.get(base + "/mmu")
+        page_ready(driver, f"{name} mmu")
+        wait(driver, "return window.gotracePage.mmu", what="mmu data")
+        check(driver.execute_script("return window.gotracePage.mmu.flags") == 7, f"{name}: MMU default flags")
+        driver.find_element(By.CSS_SELECTOR, "#mmu-flags input[data-bit='8']").click()
+        wait(driver, "return window.gotracePage.mmu.flags === 15", what="mmu sweep toggle")
+        mmu = api(base, "/api/mmu?flags=15")
+        driver.find_element(By.ID, "mmu-percentiles").click()
+        if mmu["curve"]:
+            wait(driver, "return window.gotracePage.chart.series.length > 1", what="percentile lines")
+        got = driver.execute_script("const s = window.gotracePage.chart.series[0]; return s ? s.points.map(p => p[1]) : []")
+        check(len(got) == len(mmu["curve"]) and all(abs(a - b[1]) < 1e-9 for a, b in zip(got, mmu["curve"])), f"{name}: drawn MMU differs from the API")
+        shot(driver, art, f"{name}-p9-mmu")
+        links = driver.find_elements(By.CSS_SELECTOR, "#worst-table a")
+        if links:
+            links[0].click()
+            wait(driver, "return window.gotrace && window.gotrace.ready && window.gotrace.timeline.selection && window.gotrace.timeline.idle()", what="worst window in the timeline")
+        # GC page.
+        gc = api(base, "/api/gc")
+        driver.get(base + "/gc")
+        page_ready(driver, f"{name} gc")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#pause-table > tbody > tr")) == len(gc["pauses"]), f"{name}: GC page pause rows")
+        check(driver.find_element(By.ID, "gc-cycles").text == str(len(gc["cycles"])), f"{name}: GC page cycle count")
+        shot(driver, art, f"{name}-p10-gc")
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        errors += driver.execute_script("return window.gotraceErrors || []")
+        check(not errors, f"{name}: console errors on the pages: {errors}")
+    finally:
+        driver.get("about:blank")
+        server.kill()
+        server.wait()
+
+
 def main():
-    binary, art, traces = sys.argv[1], sys.argv[2], sys.argv[3:]
+    binary, art = sys.argv[1], sys.argv[2]
+    traces = [t for t in sys.argv[3:] if not t.startswith("pages:")]
+    page_traces = [t[len("pages:"):] for t in sys.argv[3:] if t.startswith("pages:")]
     os.makedirs(art, exist_ok=True)
     o = Options()
     for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900"]:
@@ -289,9 +432,15 @@ def main():
             except Exception as e:  # a step that could not complete is a failure, not a crash
                 check(False, f"{os.path.basename(t)}: {type(e).__name__}: {e}")
                 shot(driver, art, os.path.basename(t) + "-error")
+        for t in page_traces:
+            try:
+                run_pages(driver, binary, art, t)
+            except Exception as e:
+                check(False, f"pages {os.path.basename(t)}: {type(e).__name__}: {e}")
+                shot(driver, art, os.path.basename(t) + "-pages-error")
     finally:
         driver.quit()
-    print(f"{len(traces)} traces, {len(failures)} failures; screenshots in {art}")
+    print(f"{len(traces)} timeline traces, {len(page_traces)} page traces, {len(failures)} failures; screenshots in {art}")
     sys.exit(1 if failures else 0)
 
 
