@@ -44,10 +44,14 @@ import Testing
     @Test("the app's page and files are served with their types")
     func assets() async throws {
         try await withApp("chains-go1.27.3") { client, _ in
-            try await client.execute(uri: "/", method: .get) { r in
+            try await client.execute(uri: "/timeline", method: .get) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
                 #expect(String(buffer: r.body).contains("<canvas id=\"canvas\">"))
+            }
+            try await client.execute(uri: "/", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body).contains("/static/pages.js"))
             }
             for name in WebAssets.names {
                 try await client.execute(uri: "/static/\(name)", method: .get) { r in
