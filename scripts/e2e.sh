@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end test of the web viewer in a real headless Chromium: installs Debian's chromium and
-# chromium-driver and PyPI's selenium (in a venv) when missing, builds gotrace, and runs
-# scripts/e2e/viewer_e2e.py on fixture traces of several Go versions: the timeline, then every
-# analysis page. Screenshots of every step
-# go to $GOTRACE_E2E_ARTIFACTS (default .build/e2e-artifacts; not committed).
+# End-to-end test of the web viewer in real headless browsers. Installs Debian's chromium,
+# chromium-driver and firefox-esr and PyPI's selenium and marionette_driver (in a venv) when
+# missing (scripts/browser-deps.sh), builds gotrace, runs scripts/e2e/viewer_e2e.py on fixture
+# traces of several Go versions in Chromium (the timeline, then every analysis page), then
+# scripts/e2e/firefox_smoke.py in Firefox (timeline, a slice, every page). Screenshots of every
+# step go to $GOTRACE_E2E_ARTIFACTS (default .build/e2e-artifacts; not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ART="${GOTRACE_E2E_ARTIFACTS:-$PWD/.build/e2e-artifacts}"
@@ -27,3 +28,7 @@ export SE_OFFLINE=true
   pages:Fixtures/traces/cpuprofile-go1.25.5.trace \
   pages:Fixtures/traces/sync-go1.19.trace \
   pages:Fixtures/traces/annotations-go1.22.10.trace
+"$PY" scripts/e2e/firefox_smoke.py "$BIN" "$ART" \
+  Fixtures/traces/gc-go1.27.3.trace \
+  Fixtures/traces/annotations-go1.19.trace \
+  Fixtures/traces/cpuprofile-go1.22.10.trace

@@ -126,7 +126,7 @@ def run_trace(driver, binary, art, trace):
     try:
         info = api(base, "/api/info")
         driver.get(base + "/timeline")
-        wait(driver, "return window.gotrace && window.gotrace.ready && window.gotrace.timeline.fetched > 0", what="first data")
+        wait(driver, "return window.gotrace && window.gotrace.ready && window.gotrace.timeline.fetched > 0 && window.gotrace.timeline.idle()", what="first data")
         time.sleep(0.2)
         shot(driver, art, f"{name}-1-procs")
         ink = canvas_ink(driver)

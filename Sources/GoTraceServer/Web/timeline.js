@@ -158,13 +158,14 @@ export class Timeline {
       if (r.cpu) ids.push(r.cpu);
       if (r.regions) ids.push(r.regions);
     }
+    if (!ids.length) return; // no rows laid out yet
     const seq = ++this.reqSeq;
     const change = this.changeSeq;
     const t0 = Math.round(this.t0), t1 = Math.max(Math.round(this.t1), t0 + 1);
     const width = Math.round(this.width);
     const started = performance.now();
     try {
-      if (ids.length) {
+      {
         const d = await getJSON(`/api/timeline?start=${t0}&end=${t1}&width=${width}&tracks=${encodeURIComponent(ids.join(','))}`);
         if (seq !== this.reqSeq) return;
         for (const [k, v] of Object.entries(d.tracks)) this.data.set(k, v);
