@@ -244,6 +244,9 @@ extension ViewerSession {
 
     // MARK: Tasks and regions
 
+    /// The durations a histogram bucket holds, as inclusive latency bounds for Go's filters.
+    static func bucketBounds(_ b: Int) -> (Int64, Int64) { (TimeHistogram.bucketMin(b), TimeHistogram.bucketMin(b + 1) - 1) }
+
     func writeHistogram(_ w: inout JSONWriter, _ h: TimeHistogram) {
         w.beginArray()
         for r in h.rows {
@@ -275,7 +278,7 @@ extension ViewerSession {
         }
         w.endArray()
         if let type {
-            let lat = bucket.map { (TimeHistogram.bucketMin($0), TimeHistogram.bucketMin($0 + 1) - 1) }
+            let lat = bucket.map(Self.bucketBounds)
             w.key("tasks")
             w.beginArray()
             var n = 0
@@ -332,7 +335,7 @@ extension ViewerSession {
         }
         w.endArray()
         if let type {
-            let lat = bucket.map { (TimeHistogram.bucketMin($0), TimeHistogram.bucketMin($0 + 1) - 1) }
+            let lat = bucket.map(Self.bucketBounds)
             w.key("regions")
             w.beginArray()
             var n = 0

@@ -75,7 +75,7 @@ public final class ViewerSession: Sendable {
         return ViewerSession(path: path, model: model, info: info)
     }
 
-    var duration: Int64 { model.traceEnd - model.traceStart }
+    var duration: Int64 { model.traceEnd &- model.traceStart }
 
     /// A task's interval: begin (or trace start) to end (or trace end), as Go's `taskInterval`.
     func interval(of t: TimelineTask) -> (start: Int64, end: Int64) {

@@ -117,7 +117,7 @@ public struct CounterSeries: Sendable {
             i = j - 1
             guard j < n else { break }
             // Jump over pixels without samples; the value in force there is sample i's last.
-            let next = t0 + (times[j] - t0) / step * step
+            let next = t0 &+ (times[j] &- t0) / step &* step
             if next > end {
                 for k in 0..<width { vals[k] = i >= 0 ? lasts[i * width + k] : 0 }
                 emit(end, vals)

@@ -75,9 +75,10 @@ public struct TimelineBuilder {
 
     @inline(__always)
     private mutating func goroutine(_ id: Int64) -> Int {
-        if let d = m.goroutineIndex[id] { return Int(d) }
+        let known = m.goroutineIndex[id]
+        if known >= 0 { return Int(known) }
         let d = m.goroutineIDs.count
-        m.goroutineIndex.insert(id, Int32(truncatingIfNeeded: d))
+        m.goroutineIndex[id] = Int32(truncatingIfNeeded: d)
         m.goroutineIDs.append(id)
         m.goroutineFunc.append(0)
         m.goroutineLabel.append(0)
@@ -93,9 +94,10 @@ public struct TimelineBuilder {
     @inline(__always)
     private mutating func proc(_ id: Int64) -> Int {
         if id == noID { return -1 }
-        if let d = m.procIndex[id] { return Int(d) }
+        let known = m.procIndex[id]
+        if known >= 0 { return Int(known) }
         let d = m.procIDs.count
-        m.procIndex.insert(id, Int32(truncatingIfNeeded: d))
+        m.procIndex[id] = Int32(truncatingIfNeeded: d)
         m.procIDs.append(id)
         m.work.append(SpanList())
         m.cpuSamples.append(InstantList())
@@ -107,9 +109,10 @@ public struct TimelineBuilder {
     @inline(__always)
     private mutating func thread(_ id: Int64) -> Int {
         if id == noID { return -1 }
-        if let d = m.threadIndex[id] { return Int(d) }
+        let known = m.threadIndex[id]
+        if known >= 0 { return Int(known) }
         let d = m.threadIDs.count
-        m.threadIndex.insert(id, Int32(truncatingIfNeeded: d))
+        m.threadIndex[id] = Int32(truncatingIfNeeded: d)
         m.threadIDs.append(id)
         return d
     }

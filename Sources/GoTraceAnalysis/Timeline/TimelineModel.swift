@@ -127,12 +127,12 @@ public final class TimelineModel: @unchecked Sendable {
     /// Dense index of the creator, or `UInt32.max`.
     public internal(set) var goroutineCreator: [UInt32] = []
     public internal(set) var goroutineEnded: [Int64] = []
-    var goroutineIndex = DenseIDMap()
+    var goroutineIndex = GoroutineMap<Int32>(empty: -1)
 
     public internal(set) var procIDs: [Int64] = []
-    var procIndex = DenseIDMap()
+    var procIndex = GoroutineMap<Int32>(empty: -1)
     public internal(set) var threadIDs: [Int64] = []
-    var threadIndex = DenseIDMap()
+    var threadIndex = GoroutineMap<Int32>(empty: -1)
 
     /// CSR lists of slice indices per proc, per goroutine (in start order).
     public internal(set) var procSlices = CSR()
@@ -205,9 +205,9 @@ public final class TimelineModel: @unchecked Sendable {
 
     // MARK: Lookups
 
-    public func goroutineIndex(of id: Int64) -> Int? { goroutineIndex[id].map(Int.init) }
-    public func procIndex(of id: Int64) -> Int? { procIndex[id].map(Int.init) }
-    public func threadIndex(of id: Int64) -> Int? { threadIndex[id].map(Int.init) }
+    public func goroutineIndex(of id: Int64) -> Int? { let d = goroutineIndex[id]; return d >= 0 ? Int(d) : nil }
+    public func procIndex(of id: Int64) -> Int? { let d = procIndex[id]; return d >= 0 ? Int(d) : nil }
+    public func threadIndex(of id: Int64) -> Int? { let d = threadIndex[id]; return d >= 0 ? Int(d) : nil }
 
     /// "G12 main.worker" (plus " (label)"), as go tool trace names goroutines.
     public func goroutineName(_ g: Int) -> String {
@@ -398,33 +398,4 @@ public struct CSR: Sendable {
     }
 
     var residentBytes: Int { offsets.capacity * 4 + items.capacity * 4 }
-}
-
-/// Maps sparse 64-bit IDs (goroutines, procs, threads) to dense indices.
-struct DenseIDMap: Sendable {
-    private var dense: [Int32] = []
-    private var sparse: [Int64: Int32] = [:]
-    private static let denseLimit: Int64 = 1 << 22
-
-    subscript(id: Int64) -> Int32? {
-        if id >= 0 && id < Int64(dense.count) {
-            let v = dense[Int(id)]
-            return v < 0 ? nil : v
-        }
-        if id >= 0 && id < Self.denseLimit { return nil }
-        return sparse[id]
-    }
-
-    mutating func insert(_ id: Int64, _ v: Int32) {
-        if id >= 0 && id < Self.denseLimit {
-            let i = Int(id)
-            if i >= dense.count {
-                let target = Swift.min(Swift.max(i + 1, dense.count * 2, 256), Int(Self.denseLimit))
-                dense.append(contentsOf: repeatElement(-1, count: target - dense.count))
-            }
-            dense[i] = v
-        } else {
-            sparse[id] = v
-        }
-    }
 }

@@ -62,15 +62,15 @@ extension SpanRow {
         while i < count && start(i) < t1 && emitted < limit {
             emitted += 1
             if end(i) <= t0 { i += 1; continue }
-            if end(i) - start(i) >= step {
+            if end(i) &- start(i) >= step {
                 single(i)
                 i += 1
                 continue
             }
-            let pixelEnd = t0 + ((Swift.max(start(i), t0) - t0) / step + 1) * step
+            let pixelEnd = t0 &+ ((Swift.max(start(i), t0) &- t0) / step &+ 1) &* step
             var j = firstStarting(atOrAfter: pixelEnd, from: i + 1)
             // A wide span at the end of the run stays itself.
-            if j - 1 > i && end(j - 1) - start(j - 1) >= step { j -= 1 }
+            if j - 1 > i && end(j - 1) &- start(j - 1) >= step { j -= 1 }
             if j - i == 1 { single(i) } else { merged(i, j) }
             i = j
         }
@@ -211,9 +211,9 @@ extension TimelineModel {
         func spans<R: SpanRow>(_ row: R, single: (Int) -> (Int64, Int64)) {
             row.lod(from: t0, to: t1, step: step, single: { k in
                 let (a, b) = single(k)
-                out.append(row.start(k) - base); out.append(row.end(k) - base); out.append(a); out.append(b)
+                out.append(row.start(k) &- base); out.append(row.end(k) &- base); out.append(a); out.append(b)
             }, merged: { lo, hi in
-                out.append(row.start(lo) - base); out.append(row.end(hi - 1) - base)
+                out.append(row.start(lo) &- base); out.append(row.end(hi - 1) &- base)
                 out.append(-Int64(hi - lo)); out.append(row.busy(lo, hi))
             })
         }
@@ -266,7 +266,7 @@ extension TimelineModel {
             default: c = syscallCounts
             }
             for p in c.envelope(from: t0, to: t1, step: step) {
-                out.append(p.time - base)
+                out.append(p.time &- base)
                 out.append(contentsOf: p.values)
             }
             return TrackData(shape: .counter, values: out, stride: 1 + c.width)
@@ -280,13 +280,13 @@ extension TimelineModel {
         var emitted = 0
         while i < list.count && list.times[i] < t1 && emitted < 1 << 16 {
             emitted += 1
-            let pixelEnd = t0 + ((list.times[i] - t0) / step + 1) * step
+            let pixelEnd = t0 &+ ((list.times[i] &- t0) / step &+ 1) &* step
             var lo = i + 1, hi = list.count
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if list.times[mid] < pixelEnd { lo = mid + 1 } else { hi = mid }
             }
-            out.append(list.times[i] - traceStart)
+            out.append(list.times[i] &- traceStart)
             out.append(lo - i == 1 ? Int64(list.labels[i]) : -Int64(lo - i))
             i = lo
         }
