@@ -524,8 +524,9 @@ extension TimelineModel {
     private static func scan(path: String, limit: Int?, progress: ((Int, Int) -> Void)?) throws(TraceError) -> TraceStreamInfo {
         let bytes = try TraceBytes(path: path)
         let reader = try TraceReader(bytes: bytes)
-        // About one slice per 17 bytes of a busy trace; reserve generously (address space only).
-        let sink = BuilderSink(TimelineBuilder(tables: reader.tables, expectedSlices: min(bytes.count / 8, 1 << 31)))
+        // About one slice per 17 bytes of a busy trace; reserve generously (address space only, at
+        // most 2 GiB of it, so a huge trace cannot ask for more than the machine will map).
+        let sink = BuilderSink(TimelineBuilder(tables: reader.tables, expectedSlices: min(bytes.count / 8, 1 << 26)))
         var info = TraceStreamInfo(version: reader.version, fileBytes: bytes.count)
         var batch: [Event] = []
         batch.reserveCapacity(BuilderSink.batchSize)
