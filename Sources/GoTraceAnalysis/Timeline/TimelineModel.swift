@@ -189,12 +189,24 @@ public final class TimelineModel: @unchecked Sendable {
                 $0 < n ? self.sliceThread($0) : Int(self.extThread[$0 - n])
             }
             if !extStart.isEmpty {
-                // Rows list slices before extension spans; put each row in start order.
+                // Each row lists its slices, then its extension spans, both in start order: merge
+                // the two runs into one (linear, unlike a sort).
+                var merged: [UInt32] = []
                 for r in 0..<threads.rows {
                     let lo = Int(threads.offsets[r]), hi = Int(threads.offsets[r + 1])
-                    guard hi > lo else { continue }
-                    let sorted = threads.items[lo..<hi].sorted { self.start(ofThreadItem: Int($0)) < self.start(ofThreadItem: Int($1)) }
-                    threads.items.replaceSubrange(lo..<hi, with: sorted)
+                    var mid = lo
+                    while mid < hi && Int(threads.items[mid]) < n { mid += 1 }
+                    guard mid > lo && mid < hi else { continue }
+                    merged.removeAll(keepingCapacity: true)
+                    var a = lo, b = mid
+                    while a < mid || b < hi {
+                        if b >= hi || (a < mid && self.start(ofThreadItem: Int(threads.items[a])) <= self.start(ofThreadItem: Int(threads.items[b]))) {
+                            merged.append(threads.items[a]); a += 1
+                        } else {
+                            merged.append(threads.items[b]); b += 1
+                        }
+                    }
+                    threads.items.replaceSubrange(lo..<hi, with: merged)
                 }
             }
             let rows = ThreadRows(slices: threads, busy: (0..<threads.rows).map { busyPrefix(items: threads.row($0), thread: true) })
