@@ -146,8 +146,10 @@ public final class ViewerSession: Sendable {
         w.endArray()
         w.key("lanes")
         w.beginArray()
-        for (id, label, kind) in [("gc", "GC", "spans"), ("stw", "STW", "spans"), ("net", "Network", "instants"),
-                                  ("timers", "Timers", "instants"), ("sys", "Syscalls", "instants")] {
+        var lanes = [("gc", "GC", "spans"), ("stw", "STW", "spans"), ("net", "Network", "instants"),
+                     ("timers", "Timers", "instants"), ("sys", "Syscalls", "instants")]
+        if !model.logs.isEmpty { lanes.append(("logs", "User logs", "instants")) }
+        for (id, label, kind) in lanes {
             w.beginObject()
             w.field("id", id)
             w.field("label", label)
@@ -288,6 +290,7 @@ public final class ViewerSession: Sendable {
         w.beginObject()
         var names: Set<Int> = []
         var regionNames: Set<Int> = []
+        var logIDs: [Int] = []
         for name in tracks {
             guard let ref = TrackRef(Substring(name)) else { throw APIError("unknown track \(name)") }
             guard let data = model.track(ref, from: t0, to: t1, step: step, regions: regions) else {
@@ -300,6 +303,13 @@ public final class ViewerSession: Sendable {
             w.key("v")
             w.array(data.values)
             w.endObject()
+            if ref == .logs {
+                var k = 0
+                while k + 1 < data.values.count {
+                    if data.values[k + 1] >= 0 && logIDs.count < 5_000 { logIDs.append(Int(data.values[k + 1])) }
+                    k += 2
+                }
+            }
             if data.shape == .spans {
                 var k = 0
                 while k + 3 < data.values.count {
@@ -327,6 +337,25 @@ public final class ViewerSession: Sendable {
         w.beginObject()
         for r in regionNames.sorted() where r < regions.regionIDs.count {
             w.field(String(r), model.tables.string(model.regions[regions.regionIDs[r]].name))
+        }
+        w.endObject()
+        w.key("regionTasks")
+        w.beginObject()
+        for r in regionNames.sorted() where r < regions.regionIDs.count {
+            w.field(String(r), Int64(bitPattern: model.regions[regions.regionIDs[r]].task))
+        }
+        w.endObject()
+        w.key("logs")
+        w.beginObject()
+        for i in logIDs where i < model.logs.count {
+            let l = model.logs[i]
+            let cat = model.tables.string(l.category)
+            w.key(String(i))
+            w.beginObject()
+            w.field("text", (cat.isEmpty ? "" : "[\(cat)] ") + model.tables.string(l.message))
+            w.field("goid", l.goroutine == UInt32.max ? -1 : model.goroutineIDs[Int(l.goroutine)])
+            w.field("task", Int64(bitPattern: l.task))
+            w.endObject()
         }
         w.endObject()
         w.key("stwKinds")

@@ -281,3 +281,36 @@ import Testing
         }
     }
 }
+
+extension ServerRouteTests {
+    @Test("the user-log lane holds every log, with its text; regions name their task")
+    func logsLane() async throws {
+        try await withApp("annotations-go1.27.3") { client, s in
+            let m = s.model
+            #expect(!m.logs.isEmpty)
+            try await client.execute(uri: "/api/tracks?view=proc", method: .get) { r in
+                let o = try Self.object(r.body)
+                let lanes = try #require(o["lanes"] as? [[String: Any]])
+                #expect(lanes.contains { $0["id"] as? String == "logs" })
+            }
+            let tracks = "logs," + (0..<m.goroutineIDs.count).filter { !s.regions.byGoroutine.row($0).isEmpty }.map { "r:\($0)" }.joined(separator: ",")
+            try await client.execute(uri: "/api/timeline?start=0&end=\(m.traceEnd - m.traceStart + 1)&width=20000&tracks=\(tracks)", method: .get) { r in
+                #expect(r.status == .ok)
+                let o = try Self.object(r.body)
+                let lane = try #require((o["tracks"] as? [String: [String: Any]])?["logs"])
+                let v = (lane["v"] as? [NSNumber])?.map(\.int64Value) ?? []
+                var n: Int64 = 0
+                for k in stride(from: 0, to: v.count, by: 2) { n += v[k + 1] < 0 ? -v[k + 1] : 1 }
+                #expect(n == Int64(m.logs.count))
+                let texts = try #require(o["logs"] as? [String: [String: Any]])
+                for k in stride(from: 0, to: v.count, by: 2) where v[k + 1] >= 0 {
+                    let l = m.logs[Int(v[k + 1])]
+                    let cat = m.tables.string(l.category)
+                    #expect(texts[String(v[k + 1])]?["text"] as? String == (cat.isEmpty ? "" : "[\(cat)] ") + m.tables.string(l.message))
+                }
+                let tasks = try #require(o["regionTasks"] as? [String: NSNumber])
+                for (k, t) in tasks { #expect(UInt64(bitPattern: t.int64Value) == m.regions[s.regions.regionIDs[Int(k)!]].task) }
+            }
+        }
+    }
+}

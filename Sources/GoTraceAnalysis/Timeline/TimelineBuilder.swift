@@ -153,6 +153,7 @@ public struct TimelineBuilder {
             if ev.goroutine != noID { m.goroutineLabel[goroutine(ev.goroutine)] = ev.labelStringID }
         case .log:
             let g = denseOrNone(ev.goroutine)
+            m.logLane.append(ev.time, UInt32(truncatingIfNeeded: m.logs.count))
             m.logs.append(TimelineLog(time: ev.time, goroutine: g, proc: Int32(truncatingIfNeeded: proc(ev.proc)),
                                       task: ev.taskID, category: ev.logCategoryID, message: ev.logMessageID,
                                       stack: ev.stackID))

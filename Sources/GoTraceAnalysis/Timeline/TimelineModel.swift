@@ -171,8 +171,9 @@ public final class TimelineModel: @unchecked Sendable {
     /// CPU profile samples per proc (label = stack ID).
     public internal(set) var cpuSamples: [InstantList] = []
     public internal(set) var cpuSampleCount = 0
-    /// User logs (label = index into `logs`).
+    /// User logs, and the same as a lane (label = index into `logs`).
     public internal(set) var logs: [TimelineLog] = []
+    public internal(set) var logLane = InstantList()
 
     public internal(set) var heap = CounterSeries(width: 2)
     public internal(set) var goroutineCounts = CounterSeries(width: 3)

@@ -124,11 +124,11 @@ struct ListRow: SpanRow {
 /// The rows a timeline can show.
 public enum TrackRef: Hashable, Sendable {
     case proc(Int), work(Int), thread(Int), goroutine(Int), cpu(Int)
-    case gc, stw, network, timers, syscalls
+    case gc, stw, network, timers, syscalls, logs
     case goroutineCounter, heapCounter, threadCounter, syscallCounter
     case regions(Int)
 
-    /// Parses `p:3`, `w:3`, `t:1`, `g:12`, `cpu:0`, `gc`, `stw`, `net`, `timers`, `sys`,
+    /// Parses `p:3`, `w:3`, `t:1`, `g:12`, `cpu:0`, `gc`, `stw`, `net`, `timers`, `sys`, `logs`,
     /// `c:goroutines`, `c:heap`, `c:threads`, `c:syscalls`, `r:12` (dense indices).
     public init?(_ s: Substring) {
         if let c = s.firstIndex(of: ":") {
@@ -161,6 +161,7 @@ public enum TrackRef: Hashable, Sendable {
         case "net": self = .network
         case "timers": self = .timers
         case "sys": self = .syscalls
+        case "logs": self = .logs
         default: return nil
         }
     }
@@ -178,6 +179,7 @@ public enum TrackRef: Hashable, Sendable {
         case .network: return "net"
         case .timers: return "timers"
         case .syscalls: return "sys"
+        case .logs: return "logs"
         case .goroutineCounter: return "c:goroutines"
         case .heapCounter: return "c:heap"
         case .threadCounter: return "c:threads"
@@ -244,9 +246,10 @@ extension TimelineModel {
             guard let regions, g < regions.byGoroutine.rows else { return nil }
             let row = regions.row(g)
             spans(row) { k in (Int64(row.item(k)), Int64(regions.depth[row.item(k)])) }
-        case .network, .timers, .syscalls, .cpu:
+        case .network, .timers, .syscalls, .cpu, .logs:
             let list: InstantList
             switch ref {
+            case .logs: list = logLane
             case .network: list = networkLane
             case .timers: list = timerLane
             case .syscalls: list = syscallLane

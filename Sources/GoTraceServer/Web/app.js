@@ -148,6 +148,11 @@ class App {
     if (h.row.kind === 'group' || h.row.kind === 'more') { this.toggleGroup(h.row.group, h.row.kind === 'more'); return; }
     if (h.task) { this.details.el.innerHTML = `<h3>T${h.task.id} ${esc(h.task.name)}</h3><p>${dur(h.task.end - h.task.start)}${h.task.complete ? '' : ' (incomplete)'}</p>`; return; }
     if (h.label === true && h.row.kind === 'g') { this.focusGoroutine(h.row.goid); return; }
+    if (h.instant !== undefined && h.track === 'logs' && h.label >= 0) {
+      const l = this.timeline.logs[h.label] || {};
+      this.details.showLog(l, h.instant);
+      return;
+    }
     if (h.s === undefined) return;
     if (h.a < 0) {
       this.details.showMerged(-h.a, h.b, h.s, h.e);
@@ -166,7 +171,7 @@ class App {
     } else if (t === 'gc' || t === 'stw') {
       this.details.showWork(t === 'gc' ? 'GC concurrent mark phase' : `stop-the-world (${this.timeline.stwKinds[h.a] || ''})`, '', h.s, h.e);
     } else if (t.startsWith('r:')) {
-      this.details.showWork(`region ${this.timeline.regionNames[h.a] || ''}`, h.row.label, h.s, h.e);
+      this.details.showWork(`region ${this.timeline.regionNames[h.a] || ''}`, h.row.label, h.s, h.e, this.timeline.regionTasks[h.a]);
     }
   }
 

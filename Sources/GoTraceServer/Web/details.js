@@ -20,6 +20,7 @@ export class Details {
       if (!a) return;
       if (a.dataset.slice) this.app.goToSlice(Number(a.dataset.slice));
       else if (a.dataset.focus) this.app.focusGoroutine(Number(a.dataset.focus));
+      else if (a.dataset.task) this.app.focusTask(Number(a.dataset.task));
       else if (a.dataset.time) this.app.timeline.centerOn(Number(a.dataset.time));
     });
   }
@@ -60,11 +61,20 @@ export class Details {
     return d;
   }
 
-  showWork(kind, gname, start, end) {
+  showWork(kind, gname, start, end, task) {
     this.el.innerHTML = `<h3>${esc(kind)}</h3><table>
       <tr><td>Start</td><td><a data-time="${start}">${dur(start)}</a></td></tr>
       <tr><td>Wall duration</td><td>${dur(end - start)}</td></tr>
-      ${gname ? `<tr><td>Goroutine</td><td>${esc(gname)}</td></tr>` : ''}</table>`;
+      ${gname ? `<tr><td>Goroutine</td><td>${esc(gname)}</td></tr>` : ''}
+      ${task ? `<tr><td>Task</td><td><a data-task="${task}">focus task ${task}</a></td></tr>` : ''}</table>`;
+  }
+
+  showLog(l, t) {
+    this.el.innerHTML = `<h3>User log</h3><table>
+      <tr><td>Message</td><td id="detail-log">${esc(l.text || '')}</td></tr>
+      <tr><td>At</td><td><a data-time="${t}">${dur(t)}</a></td></tr>
+      ${l.goid >= 0 ? `<tr><td>Goroutine</td><td><a data-focus="${l.goid}">G${l.goid}</a></td></tr>` : ''}
+      ${l.task ? `<tr><td>Task</td><td><a data-task="${l.task}">focus task ${l.task}</a></td></tr>` : ''}</table>`;
   }
 
   showMerged(count, busy, start, end) {

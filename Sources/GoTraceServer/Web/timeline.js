@@ -28,6 +28,8 @@ export class Timeline {
     this.names = {};
     this.regionNames = {};
     this.stwKinds = {};
+    this.logs = {};
+    this.regionTasks = {};
     this.flows = [];
     this.showFlows = false;
     this.selection = null;
@@ -172,6 +174,8 @@ export class Timeline {
         Object.assign(this.names, d.names);
         Object.assign(this.regionNames, d.regionNames);
         Object.assign(this.stwKinds, d.stwKinds);
+        Object.assign(this.logs, d.logs);
+        Object.assign(this.regionTasks, d.regionTasks);
       }
       if (this.showFlows) {
         const fl = ids.filter(x => x.startsWith('g:'));
@@ -548,6 +552,7 @@ export class Timeline {
   tooltip(h) {
     if (h.label === true) return h.row.label;
     if (h.task) return `${h.task.name}: ${dur(h.task.end - h.task.start)}`;
+    if (h.instant !== undefined && h.track === 'logs' && h.label >= 0) return `log: ${this.logs[h.label]?.text || ''}\nat ${dur(h.instant)}`;
     if (h.instant !== undefined) return `${h.row.label} at ${dur(h.instant)}${h.label < 0 ? ` (${-h.label} events)` : ''}`;
     if (h.s === undefined) return '';
     if (h.a < 0) return `${-h.a} slices, ${dur(h.b)} busy, ${dur(h.s)}–${dur(h.e)}`;
