@@ -12,7 +12,10 @@ public final class TraceReader {
     public let bytes: TraceBytes
     public let version: TraceVersion
     public let tables = TraceTables()
-    private var v2: V2Reader?
+    private let v2: V2Reader?
+    /// The same reader, for the per-event call: `self` keeps it alive, so the call needs no
+    /// retain/release (through a strong reference it costs two atomic operations per event).
+    private let v2Fast: Unmanaged<V2Reader>?
     private var v1 = V1State()
 
     /// Converted events of a v1 trace and where the stream is in them.
@@ -38,7 +41,10 @@ public final class TraceReader {
             let r = V2Reader(buffer: bytes.buffer, minor: version.minor, tables: tables)
             r.releasePages = { [unowned bytes] in bytes.release(upTo: $0) }
             v2 = r
+            v2Fast = Unmanaged.passUnretained(r)
         } else {
+            v2 = nil
+            v2Fast = nil
             let r = try V1Trace.convert(buffer: bytes.buffer, minor: version.minor, tables: tables)
             v1 = V1State(events: r.events, trailingError: r.error, lastTs: r.lastTs, firstSyncTime: r.firstSyncTime)
         }
@@ -48,7 +54,15 @@ public final class TraceReader {
     /// broken (and again on every later call).
     @inline(__always)
     public func next() throws(TraceError) -> Event? {
-        if let v2 { return try v2.next() }
+        if let v2Fast {
+            do {
+                return try v2Fast._withUnsafeGuaranteedRef { try $0.next() }
+            } catch let e as TraceError {
+                throw e
+            } catch {
+                throw TraceError("\(error)")
+            }
+        }
         return try nextV1()
     }
 

@@ -37,8 +37,10 @@ final class V2Reader {
     /// event touches no reference counts. `gen` keeps the ID maps alive.
     var nsPerTick: Double = 0
     var genNumber: UInt64 = 0
-    unowned(unsafe) var curStrings: IDMap
-    unowned(unsafe) var curStacks: IDMap
+    /// The current generation's ID maps. Unmanaged: the generation keeps them alive, and a
+    /// lookup per event through a strong (or unowned) reference would retain and release.
+    var curStrings: Unmanaged<IDMap>
+    var curStacks: Unmanaged<IDMap>
     private let emptyMap = IDMap()
     var cpuCount = 0
     /// Called with a file offset before which no byte will be read again.
@@ -64,8 +66,8 @@ final class V2Reader {
         self.tables = tables
         genReader = GenerationReader(buffer: buffer, minor: minor, tables: tables)
         ordering = Ordering(tables: tables)
-        curStrings = emptyMap
-        curStacks = emptyMap
+        curStrings = Unmanaged.passUnretained(emptyMap)
+        curStacks = Unmanaged.passUnretained(emptyMap)
     }
 
     @inline(__always) func mul(_ t: UInt64) -> Int64 {
@@ -220,8 +222,8 @@ final class V2Reader {
         gen = g
         nsPerTick = g.nsPerTick
         genNumber = g.number
-        curStrings = g.strings
-        curStacks = g.stacks
+        curStrings = Unmanaged.passUnretained(g.strings)
+        curStacks = Unmanaged.passUnretained(g.stacks)
         cpuCount = g.cpuSamples.count
         frontier.removeAll(keepingCapacity: true)
         cursors.removeAll(keepingCapacity: true)
@@ -338,9 +340,11 @@ final class V2Reader {
             while k < 4 {
                 let bit: UInt8 = 1 << k
                 if info.stackMask & bit != 0 {
-                    if let gid = curStacks.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
+                    let id = ev.arg(k)
+                    if let gid = curStacks._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
                 } else if info.stringMask & bit != 0 {
-                    if let gid = curStrings.lookup(ev.arg(k)) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
+                    let id = ev.arg(k)
+                    if let gid = curStrings._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
                 }
                 k += 1
             }
