@@ -81,20 +81,24 @@ final class AnalysisStore: Sendable {
         }
     }
 
-    /// Profile records of `kind` (whole trace, one goroutine group, or one region type).
+    /// Profile records of `kind` (whole trace, one goroutine group, or one region type). The four
+    /// blocking profiles of a restriction are computed together (one pass) and kept.
     func records(_ kind: PprofKind, restriction: ProfileRestriction) async throws(APIError) -> ([ProfileRecord], TraceTables) {
-        let key = "\(kind)|\(restriction)"
+        let key = { @Sendable (k: PprofKind) in "\(k)|\(restriction)" }
         let r = try await run { () throws(APIError) -> (Result<[ProfileRecord], ProfileError>, TraceTables) in
             let t = try self.trace()
-            if let r = self.state.withLock({ $0.records[key] }) { return (r, t.tables) }
+            if let r = self.state.withLock({ $0.records[key(kind)] }) { return (r, t.tables) }
             let tail = self.state.withLock({ $0.tail }) ?? PprofProfiles.tailEvents(path: self.path, of: t)
             self.state.withLock { $0.tail = tail }
-            let r: Result<[ProfileRecord], ProfileError>
-            r = Result { () throws(ProfileError) -> [ProfileRecord] in
-                try PprofProfiles.records(kind, trace: t, restriction: restriction, tail: tail)
+            let kinds: [PprofKind] = kind == .cpu ? [.cpu] : [.net, .sync, .syscall, .sched]
+            do throws(ProfileError) {
+                let all = try PprofProfiles.records(kinds, trace: t, restriction: restriction, tail: tail)
+                self.state.withLock { st in for k in kinds { st.records[key(k)] = .success(all[k] ?? []) } }
+                return (.success(all[kind] ?? []), t.tables)
+            } catch {
+                self.state.withLock { st in for k in kinds { st.records[key(k)] = .failure(error) } }
+                return (.failure(error), t.tables)
             }
-            self.state.withLock { $0.records[key] = r }
-            return (r, t.tables)
         }
         switch r.0 {
         case .success(let recs): return (recs, r.1)

@@ -5,7 +5,7 @@ import GoTraceAnalysis
 import Glibc
 #endif
 
-// Usage: ReaderBench stream|load|timeline|summaries TRACE
+// Usage: ReaderBench stream|load|timeline|summaries|analyses TRACE
 // Prints events, wall seconds and (for load) encoded bytes per event.
 let args = CommandLine.arguments
 guard args.count == 3 else {
@@ -20,6 +20,38 @@ do {
         let s = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         print("events=\(info.validEvents) slices=\(m.sliceCount) goroutines=\(m.goroutineIDs.count) seconds=\(s) modelBytes=\(m.residentBytes)")
         print(m.memoryBreakdown.map { "\($0.0)=\($0.1 >> 20)MiB" }.joined(separator: " "))
+    } else if args[1] == "analyses" {
+        // Every analysis go tool trace computes, in one process: load once, then the goroutine
+        // summaries (Go's: all events read), GC, MMU (the /mmu page's default flags) and the four
+        // blocking profiles.
+        var lap = DispatchTime.now()
+        func step(_ what: String) {
+            let now = DispatchTime.now()
+            print("\(what)=\(Double(now.uptimeNanoseconds - lap.uptimeNanoseconds) / 1e9)", terminator: " ")
+            lap = now
+        }
+        let t = try Trace.load(path: args[2])
+        step("load")
+        let tail = PprofProfiles.tailEvents(path: args[2], of: t)
+        var sum = GoroutineSummarizer(tables: t.tables)
+        for ev in t.events { sum.add(ev) }
+        for ev in tail { sum.add(ev) }
+        var goroutines = 0
+        do {
+            // Reported, then released before the next analysis (as a report would print it).
+            let s = sum.finalize(traceStart: t.census.firstTime, traceEnd: t.census.lastTime)
+            goroutines = s.goroutines.count
+        }
+        step("summaries")
+        let gc = GCAnalysis.compute(t)
+        step("gc")
+        let mmu = MMUReport.compute(t, flags: .pageDefault)
+        step("mmu")
+        let profiles = try PprofProfiles.records([.net, .sync, .syscall, .sched], trace: t, tail: tail)
+        let recs = profiles.values.reduce(0) { $0 + $1.count }
+        step("pprof")
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        print("\ngoroutines=\(goroutines) gcCycles=\(gc.cycles.count) mmuPoints=\(mmu.curve.count) profileRecords=\(recs) seconds=\(total)")
     } else if args[1] == "summaries" {
         let r = try TraceReader(path: args[2])
         var sm = GoroutineSummarizer(tables: r.tables)
