@@ -151,6 +151,11 @@ public struct CounterTracker<Sink: CounterSink> {
     }
 
     public mutating func add(_ ev: Event) {
+        add(ev, transition: ev.kind == .stateTransition ? ev.transition : nil)
+    }
+
+    /// `add` for a caller that has already decoded the event's transition (one decode per event).
+    mutating func add(_ ev: Event, transition: StateTransition?) {
         if !sawEvent {
             sawEvent = true
             startTime = ev.time
@@ -176,7 +181,7 @@ public struct CounterTracker<Sink: CounterSink> {
                 gflags[g] &= ~Self.assist
             }
         case .stateTransition:
-            guard let st = ev.transition else { break }
+            guard let st = transition else { break }
             switch st.resource {
             case .goroutine(let g):
                 let from = st.goFrom, to = st.goTo

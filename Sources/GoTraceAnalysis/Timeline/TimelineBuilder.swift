@@ -130,12 +130,13 @@ public struct TimelineBuilder {
             m.traceStart = ev.time
         }
         m.traceEnd = ev.time
-        counters.add(ev)
+        let transition = ev.kind == .stateTransition ? ev.transition : nil
+        counters.add(ev, transition: transition)
         switch ev.kind {
         case .sync:
             syncs += 1
         case .stateTransition:
-            guard let st = ev.transition else { return }
+            guard let st = transition else { return }
             switch st.resource {
             case .goroutine(let id): goroutineTransition(ev, st, goroutine(id))
             case .proc(let id): procTransition(ev, st, proc(id))
