@@ -15,7 +15,7 @@ struct GoTraceCommand: ParsableCommand {
             go tool trace's debug spellings work too: `gotrace -d=parsed TRACE`, `-d=wire`, `-d=footprint`.
             So does its profile spelling: `gotrace -pprof=net|sync|syscall|sched TRACE` (gzip'd pprof to stdout).
             """,
-        subcommands: [ViewCommand.self, Dump.self, Stats.self, Pprof.self, GoroutinesCommand.self, TasksCommand.self, RegionsCommand.self, LogsCommand.self, MMUCommand.self, GCCommand.self]
+        subcommands: [ViewCommand.self, Dump.self, Stats.self, Pprof.self, GoroutinesCommand.self, TasksCommand.self, RegionsCommand.self, LogsCommand.self, MMUCommand.self, GCCommand.self, ReportCommand.self]
     )
 
     static func main() {

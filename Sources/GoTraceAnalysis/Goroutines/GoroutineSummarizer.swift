@@ -156,6 +156,13 @@ public struct GoroutineSummarizer {
         }
     }
 
+    /// For the streaming blocking profiles: goroutine `id`'s current summary (`slot` changes only
+    /// when a new summary replaces it), its first-run time and its end time (0 = not yet).
+    @inline(__always) func span(of id: Int64) -> (slot: Int32, start: Int64, end: Int64)? {
+        guard let i = slot(id) else { return nil }
+        return (Int32(truncatingIfNeeded: i), gs[i].start, gs[i].end)
+    }
+
     /// A fresh summary for goroutine `id`, replacing any earlier one (as Go's map assignment does).
     private mutating func newGoroutine(_ id: Int64, creation: Int64) -> Int {
         if let old = slot(id) { gs[old].current = false }

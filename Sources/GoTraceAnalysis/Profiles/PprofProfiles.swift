@@ -128,49 +128,13 @@ public enum PprofProfiles {
             ivOffsets.append(ivList.count)
         }
         var out: [PprofKind: [ProfileRecord]] = [:]
-        // makeComputePprofFunc per blocking kind: goroutine → when (and with which stack) it
-        // entered the tracked state.
-        struct Tracker {
-            let kind: PprofKind
-            let state: GoState
-            let counts: (String) -> Bool
-            var since = GoroutineMap<Int64>(empty: Int64.min)
-            var stack = GoroutineMap<UInt32>(empty: 0)
-            var reasonCounts: [UInt32: Bool] = [:]
-            var stacks: StackRecords
-        }
-        var trackers: [Tracker] = []
-        for k in kinds {
-            if let (state, reason) = k.tracked {
-                trackers.append(Tracker(kind: k, state: state, counts: reason, stacks: StackRecords(tables: trace.tables)))
-            }
-        }
+        var trackers = BlockingTrackers(kinds: kinds, tables: trace.tables)
         if !trackers.isEmpty {
+            var stacks = trackers.trackers.map { _ in StackRecords(tables: trace.tables) }
+            var seq = 0
             for ev in trace.events {
-                guard ev.kind == .stateTransition, let st = ev.transition, case .goroutine(let id) = st.resource else {
-                    continue
-                }
-                let new = st.goTo
-                for t in trackers.indices {
-                    let since = trackers[t].since[id]
-                    if since == Int64.min {
-                        guard new == trackers[t].state else { continue }
-                        let counts: Bool
-                        if let c = trackers[t].reasonCounts[st.reasonID] {
-                            counts = c
-                        } else {
-                            counts = trackers[t].counts(trace.tables.string(st.reasonID))
-                            trackers[t].reasonCounts[st.reasonID] = counts
-                        }
-                        if counts {
-                            trackers[t].since[id] = ev.time
-                            trackers[t].stack[id] = ev.stackID
-                        }
-                        continue
-                    }
-                    if new == trackers[t].state { continue }
-                    trackers[t].since[id] = Int64.min
-                    let sample = ClosedInterval(start: since, end: ev.time)
+                seq += 1
+                trackers.add(ev) { t, id, sample, stackID in
                     var d: Int64 = 0
                     let k = Int(ivIndex[id])
                     if k >= 0 {
@@ -179,22 +143,24 @@ public enum PprofProfiles {
                             if o > 0 { d &+= o }
                         }
                     }
-                    if d > 0 { trackers[t].stacks.add(stackID: trackers[t].stack[id], count: 1, time: d) }
+                    if d > 0 { stacks[t].add(stackID: stackID, count: 1, time: d, seq: seq) }
                 }
             }
-            for t in trackers { out[t.kind] = t.stacks.records() }
+            for (t, tracker) in trackers.trackers.enumerated() { out[tracker.kind] = stacks[t].records() }
         }
         if kinds.contains(.cpu) {
             // CPU samples: counted where the restriction covers the sample's goroutine at its time;
             // samples outside any goroutine count only in the whole-trace profile.
             var stacks = StackRecords(tables: trace.tables)
+            var seq = 0
             for ev in trace.events where ev.kind == .stackSample {
+                seq += 1
                 if restriction != .allGoroutines {
                     let at = ClosedInterval(start: ev.time, end: ev.time)
                     guard let list = intervals[ev.goroutine],
                           list.contains(where: { $0.start <= at.start && at.end <= $0.end }) else { continue }
                 }
-                stacks.add(stackID: ev.stackID, count: 1, time: cpuPeriodNanoseconds)
+                stacks.add(stackID: ev.stackID, count: 1, time: cpuPeriodNanoseconds, seq: seq)
             }
             out[.cpu] = stacks.records()
         }
@@ -211,46 +177,5 @@ public enum PprofProfiles {
     public static func pprof(_ kind: PprofKind, records: [ProfileRecord], tables: TraceTables) throws -> [UInt8] {
         let bytes: [UInt8] = try profile(kind, records: records, tables: tables).serializedBytes()
         return Gzip.stored(bytes)
-    }
-
-    /// Records keyed by stack content (the first `maxStack` PCs), as Go's `stackMap`: a record
-    /// keeps the frames of the newest stack handle with those PCs.
-    struct StackRecords {
-        let tables: TraceTables
-        var byStackID: [UInt32: Int] = [:]
-        var byPCs: [[UInt64]: Int] = [:]
-        var entries: [(stackID: UInt32, count: UInt64, time: Int64)] = []
-
-        init(tables: TraceTables) { self.tables = tables }
-
-        mutating func add(stackID: UInt32, count: UInt64, time: Int64) {
-            let i: Int
-            if let j = byStackID[stackID] {
-                i = j
-            } else {
-                // Go's key is the first maxStack PCs, zero-padded: trailing zero PCs do not count.
-                var pcs = tables.frameIDs(ofStack: stackID).prefix(PprofProfiles.maxStack).map { tables.frames[Int($0)].pc }
-                while pcs.last == 0 { pcs.removeLast() }
-                if let j = byPCs[pcs] {
-                    i = j
-                    byStackID[entries[j].stackID] = nil
-                    entries[j].stackID = stackID
-                } else {
-                    i = entries.count
-                    entries.append((stackID, 0, 0))
-                    byPCs[pcs] = i
-                }
-                byStackID[stackID] = i
-            }
-            entries[i].count &+= count
-            entries[i].time &+= time
-        }
-
-        func records() -> [ProfileRecord] {
-            entries.map { e in
-                ProfileRecord(stack: Array(tables.frames(ofStack: e.stackID).prefix(PprofProfiles.maxStack)),
-                              count: e.count, time: e.time)
-            }
-        }
     }
 }

@@ -15,7 +15,7 @@ import GoTrace
 /// while let ev = try reader.next() { b.add(ev) }
 /// let model = b.finish()
 /// ```
-public struct TimelineBuilder {
+public struct TimelineBuilder: EventConsumer {
     let m: TimelineModel
     private var counters = CounterTracker(sink: CounterSeriesSink())
     private var started = false
@@ -507,69 +507,31 @@ extension TimelineModel {
     /// second one, fed in batches, so the two overlap on a multi-core machine.
     public static func build(path: String, progress: ((Int, Int) -> Void)? = nil) throws(TraceError)
         -> (model: TimelineModel, info: TraceStreamInfo) {
-        var info = try scan(path: path, limit: nil, progress: progress)
+        var (info, model) = try scan(path: path, limit: nil, progress: progress)
         if info.validEvents == 0 {
             throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")
         }
         if info.error != nil {
             let first = info
-            info = try scan(path: path, limit: first.validEvents, progress: nil)
+            (info, model) = try scan(path: path, limit: first.validEvents, progress: nil)
             info.error = first.error
             info.validBytes = first.validBytes
             info.generations = first.generations
+            info.eventsRead = first.eventsRead
         }
-        guard let model = info.model else { throw TraceError("no events") }
-        info.model = nil
         return (model, info)
     }
 
-    private static func scan(path: String, limit: Int?, progress: ((Int, Int) -> Void)?) throws(TraceError) -> TraceStreamInfo {
+    private static func scan(path: String, limit: Int?, progress: ((Int, Int) -> Void)?) throws(TraceError)
+        -> (TraceStreamInfo, TimelineModel) {
         let bytes = try TraceBytes(path: path)
         let reader = try TraceReader(bytes: bytes)
         // About one slice per 17 bytes of a busy trace; reserve generously (address space only, at
         // most 2 GiB of it, so a huge trace cannot ask for more than the machine will map).
-        let sink = BuilderSink(TimelineBuilder(tables: reader.tables, expectedSlices: min(bytes.count / 8, 1 << 26)))
-        var info = TraceStreamInfo(version: reader.version, fileBytes: bytes.count)
-        var batch: [Event] = []
-        batch.reserveCapacity(BuilderSink.batchSize)
-        var n = 0
-        var lastReport = 0
-        while limit.map({ n < $0 }) ?? true {
-            let ev: Event?
-            do {
-                ev = try reader.next()
-            } catch {
-                info.error = error
-                break
-            }
-            guard let ev else {
-                info.validEvents = n
-                info.validBytes = bytes.count
-                info.generations = reader.generationsRead
-                break
-            }
-            if n == 0 { info.firstTime = ev.time }
-            info.lastTime = ev.time
-            batch.append(ev)
-            n += 1
-            if batch.count == BuilderSink.batchSize {
-                sink.send(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-            if ev.type == Wire.syncEvent {
-                info.validEvents = n
-                info.validBytes = reader.bytesRead
-                info.generations = reader.generationsRead
-            }
-            if let progress, n & 0xffff == 0, reader.bytesRead - lastReport >= 16 << 20 {
-                lastReport = reader.bytesRead
-                progress(reader.bytesRead, bytes.count)
-            }
-        }
-        if !batch.isEmpty { sink.send(batch) }
-        if limit != nil { info.validEvents = n }
-        info.model = sink.finish()
-        return info
+        let sink = PipelinedConsumer(TimelineBuilder(tables: reader.tables, expectedSlices: min(bytes.count / 8, 1 << 26)),
+                                     label: "gotrace.timeline")
+        let info = TraceStreamer.scan(reader, fileBytes: bytes.count, limit: limit, progress: progress, send: sink.send)
+        return (info, try sink.finish { $0.finish() })
     }
 
     @inline(__always)
@@ -589,54 +551,5 @@ extension TimelineModel {
             if k % Self.busyStride == 0 { out.append(sum) }
         }
         return out
-    }
-}
-
-/// What streaming a trace for the timeline learned about it.
-public struct TraceStreamInfo: Sendable {
-    public var version: TraceVersion
-    public var fileBytes: Int
-    public var validBytes = 0
-    public var validEvents = 0
-    public var generations = 0
-    public var error: TraceError?
-    /// Times of the first and last events read.
-    public var firstTime: Int64 = 0
-    public var lastTime: Int64 = 0
-    var model: TimelineModel?
-
-    init(version: TraceVersion, fileBytes: Int) {
-        self.version = version
-        self.fileBytes = fileBytes
-    }
-
-    /// `go tool trace`'s message for a partly lost trace, or nil.
-    public var lossMessage: String? {
-        error == nil ? nil : Trace.lossMessage(fileBytes: fileBytes, validBytes: validBytes)
-    }
-}
-
-/// Feeds a `TimelineBuilder` on a serial background queue, with at most a few batches in flight
-/// so memory stays bounded.
-final class BuilderSink: @unchecked Sendable {
-    static let batchSize = 8192
-    private let queue = DispatchQueue(label: "gotrace.timeline")
-    private let slots = DispatchSemaphore(value: 4)
-    private var builder: TimelineBuilder
-
-    init(_ builder: TimelineBuilder) { self.builder = builder }
-
-    func send(_ batch: [Event]) {
-        slots.wait()
-        queue.async {
-            for e in batch { self.builder.add(e) }
-            self.slots.signal()
-        }
-    }
-
-    /// Waits for every batch, then finishes the model (on the caller's thread).
-    func finish() -> TimelineModel {
-        queue.sync {}
-        return builder.finish()
     }
 }

@@ -5,7 +5,7 @@ import GoTraceAnalysis
 import Glibc
 #endif
 
-// Usage: ReaderBench stream|load|timeline|summaries|analyses TRACE
+// Usage: ReaderBench stream|load|timeline|summaries|analyses|report TRACE
 // Prints events, wall seconds and (for load) encoded bytes per event.
 let args = CommandLine.arguments
 guard args.count == 3 else {
@@ -20,6 +20,12 @@ do {
         let s = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         print("events=\(info.validEvents) slices=\(m.sliceCount) goroutines=\(m.goroutineIDs.count) seconds=\(s) modelBytes=\(m.residentBytes)")
         print(m.memoryBreakdown.map { "\($0.0)=\($0.1 >> 20)MiB" }.joined(separator: " "))
+    } else if args[1] == "report" {
+        // Every analysis in one streaming pass (what `gotrace report` runs).
+        let a = try TraceAnalyses.compute(path: args[2])
+        let s = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let recs = a.profiles.values.reduce(0) { $0 + $1.count }
+        print("goroutines=\(a.summaries.goroutines.count) gcCycles=\(a.gc.cycles.count) mmuPoints=\(a.mmu.curve.count) profileRecords=\(recs) seconds=\(s)")
     } else if args[1] == "analyses" {
         // Every analysis go tool trace computes, in one process: load once, then the goroutine
         // summaries (Go's: all events read), GC, MMU (the /mmu page's default flags) and the four

@@ -1,0 +1,133 @@
+import GoTrace
+
+/// Every analysis `go tool trace` computes, from one streaming pass over a trace: goroutine
+/// summaries (with tasks, regions and logs), GC cycles and pauses, the MMU report with the
+/// `/mmu` page's default flags, and the whole-trace blocking and CPU profiles.
+///
+/// Nothing is kept per event: the trace is read on the calling thread while the analyses run on
+/// two others, fed in batches. That is what lets a 1 GB trace be analysed in a few GiB, where
+/// loading it first would hold every event as well.
+///
+/// The values equal those of the separate analyses (`GoroutineSummarizer.summarize(path:)`,
+/// `GCAnalysis.compute`, `MMUReport.compute`, `PprofProfiles.records` over `Trace.load`),
+/// including on a trace whose last generation is broken: the summaries then see every event
+/// read, the other analyses those up to the last complete generation (a second pass).
+///
+/// ```swift
+/// let a = try TraceAnalyses.compute(path: "trace.out")
+/// print(a.summaries.groups.first?.name ?? "", a.gc.pauses.count, a.mmu.curve.first?.mmu ?? 0)
+/// ```
+public struct TraceAnalyses: Sendable {
+    public let info: TraceStreamInfo
+    public let tables: TraceTables
+    public let summaries: GoroutineSummaries
+    public let gc: GCAnalysis
+    public let mmu: MMUReport
+    /// Whole-trace profiles of every `PprofKind` (`cpu` is empty without CPU samples).
+    public let profiles: [PprofKind: [ProfileRecord]]
+    /// The MMU flags `mmu` was computed with (the /mmu page's default).
+    public static let mmuFlags = UtilFlags.pageDefault
+
+    /// Streams the trace at `path` and computes everything. `progress(bytesRead, fileBytes)` is
+    /// called now and then during the first pass.
+    public static func compute(path: String, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> TraceAnalyses {
+        let firstInfo: TraceStreamInfo
+        do {
+            let first = try scan(path: path, keep: nil, progress: progress)
+            guard first.info.eventsRead > 0, first.info.error == nil || first.info.validEvents > 0 else {
+                throw TraceError("failed to parse any useful part of the trace: \(first.info.error?.message ?? "no events")")
+            }
+            if first.info.error == nil { return try first.results(path: path) }
+            firstInfo = first.info
+        }
+        // The summaries want every event read; the other views only those up to the last
+        // complete generation, which is known only now.
+        var again = try scan(path: path, keep: firstInfo.validEvents, progress: nil)
+        again.info = firstInfo
+        return try again.results(path: path)
+    }
+
+    /// One pass: its consumers, drained and ready to finish.
+    private struct Pass {
+        var info: TraceStreamInfo
+        let main: PipelinedConsumer<MainConsumer>
+        let side: PipelinedConsumer<SideConsumer>
+
+        func results(path: String) throws(TraceError) -> TraceAnalyses {
+            let info = info
+            let (tables, summaries, streamed) = try main.finish { m throws(TraceError) in
+                let profiles = m.profiles.finish(summarizer: m.summarizer)
+                // Moved out, so finalizing does not copy the summarizer's storage.
+                var s = GoroutineSummarizer(tables: m.summarizer.tables)
+                swap(&s, &m.summarizer)
+                let end = info.error == nil ? s.lastTs : s.lastSyncTs
+                let start = s.firstTs
+                return (s.tables, (consume s).finalize(traceStart: start, traceEnd: end), profiles)
+            }
+            var profiles = streamed ?? [:]
+            if streamed == nil {
+                // A goroutine's summary was replaced after samples were measured against it: the
+                // two-pass computation (the reference this one equals).
+                let trace = try Trace.load(path: path)
+                let tail = PprofProfiles.tailEvents(path: path, of: trace)
+                profiles = (try? PprofProfiles.records(PprofKind.allCases, trace: trace, tail: tail)) ?? [:]
+            }
+            let (gc, util) = try side.finish { s in (s.gc.finish(), s.mmu.finish()) }
+            let mmu = MMUReport.compute(util: util, startTime: info.firstTime, flags: mmuFlags)
+            return TraceAnalyses(info: info, tables: tables, summaries: summaries, gc: gc, mmu: mmu, profiles: profiles)
+        }
+    }
+
+    /// The summarizer and the profiles that depend on it, on one thread.
+    struct MainConsumer: EventConsumer {
+        var summarizer: GoroutineSummarizer
+        var profiles: StreamingProfiles
+        /// Events past this many go to the summary only.
+        let keep: Int
+        var fed = 0
+
+        mutating func add(_ ev: Event) {
+            summarizer.add(ev)
+            if fed < keep {
+                profiles.add(ev, summarizer: summarizer)
+            } else {
+                profiles.addTail(ev, summarizer: summarizer)
+            }
+            fed += 1
+        }
+    }
+
+    /// The GC and MMU analyses, on a second thread.
+    struct SideConsumer: EventConsumer {
+        var gc: GCAnalysisBuilder
+        var mmu: MutatorUtilizationBuilder
+        let keep: Int
+        var fed = 0
+
+        mutating func add(_ ev: Event) {
+            guard fed < keep else { return }
+            fed += 1
+            gc.add(ev)
+            mmu.add(ev)
+        }
+    }
+
+    private static func scan(path: String, keep: Int?, progress: ((Int, Int) -> Void)?) throws(TraceError) -> Pass {
+        let bytes = try TraceBytes(path: path)
+        let reader = try TraceReader(bytes: bytes)
+        let tables = reader.tables
+        let keep = keep ?? Int.max
+        let main = PipelinedConsumer(MainConsumer(summarizer: GoroutineSummarizer(tables: tables),
+                                                  profiles: StreamingProfiles(kinds: PprofKind.allCases, tables: tables),
+                                                  keep: keep),
+                                     label: "gotrace.analyses.main")
+        let side = PipelinedConsumer(SideConsumer(gc: GCAnalysisBuilder(tables: tables),
+                                                  mmu: MutatorUtilizationBuilder(flags: mmuFlags, tables: tables), keep: keep),
+                                     label: "gotrace.analyses.side")
+        let info = TraceStreamer.scan(reader, fileBytes: bytes.count, limit: nil, progress: progress) { batch in
+            main.send(batch)
+            side.send(batch)
+        }
+        return Pass(info: info, main: main, side: side)
+    }
+}

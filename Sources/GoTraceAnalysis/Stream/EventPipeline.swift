@@ -1,0 +1,123 @@
+import Dispatch
+import GoTrace
+
+/// Something fed the ordered events of a trace one at a time (an analysis builder).
+public protocol EventConsumer {
+    mutating func add(_ ev: Event)
+}
+
+/// Runs a consumer on a serial background queue, fed in batches by the reading thread, with at
+/// most a few batches in flight so memory stays bounded. Reading (decoding, ordering,
+/// validation) and analysing then overlap on a multi-core machine.
+///
+/// Generic over the consumer so the per-event loop is a direct call.
+final class PipelinedConsumer<C: EventConsumer>: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private let slots = DispatchSemaphore(value: 4)
+    // Touched only on `queue` until `finish()` has drained it.
+    private var consumer: C
+
+    init(_ consumer: C, label: String) {
+        self.consumer = consumer
+        queue = DispatchQueue(label: label)
+    }
+
+    func send(_ batch: [Event]) {
+        slots.wait()
+        queue.async {
+            for e in batch { self.consumer.add(e) }
+            self.slots.signal()
+        }
+    }
+
+    /// Waits for every batch sent, then runs `body` on the consumer in place (no copy of its
+    /// storage, which a big analysis would pay for in memory when it then mutates it).
+    func finish<R>(_ body: (inout C) throws(TraceError) -> R) throws(TraceError) -> R {
+        queue.sync {}
+        return try body(&consumer)
+    }
+}
+
+/// Streams a trace's events in batches, keeping nothing per event, and reports what it learned:
+/// how far the trace read cleanly, and up to which event it is complete (its last Sync).
+enum TraceStreamer {
+    static let batchSize = 8192
+
+    /// Reads `reader` to its end, or to its first error, or until `limit` events have been read,
+    /// calling `send` with every batch of `batchSize` events (and a last, shorter one).
+    static func scan(_ reader: TraceReader, fileBytes: Int, limit: Int?, progress: ((Int, Int) -> Void)?,
+                     send: ([Event]) -> Void) -> TraceStreamInfo {
+        var info = TraceStreamInfo(version: reader.version, fileBytes: fileBytes)
+        var batch: [Event] = []
+        batch.reserveCapacity(batchSize)
+        var n = 0
+        var lastReport = 0
+        while limit.map({ n < $0 }) ?? true {
+            let ev: Event?
+            do {
+                ev = try reader.next()
+            } catch {
+                info.error = error
+                break
+            }
+            guard let ev else {
+                info.validEvents = n
+                info.validBytes = fileBytes
+                info.generations = reader.generationsRead
+                break
+            }
+            if n == 0 { info.firstTime = ev.time }
+            info.lastTime = ev.time
+            batch.append(ev)
+            n += 1
+            if batch.count == batchSize {
+                send(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+            if ev.type == Wire.syncEvent {
+                info.validEvents = n
+                info.validBytes = reader.bytesRead
+                info.generations = reader.generationsRead
+                info.validLastTime = ev.time
+            }
+            if let progress, n & 0xffff == 0, reader.bytesRead - lastReport >= 16 << 20 {
+                lastReport = reader.bytesRead
+                progress(reader.bytesRead, fileBytes)
+            }
+        }
+        if !batch.isEmpty { send(batch) }
+        info.eventsRead = n
+        if limit != nil { info.validEvents = n }
+        if info.error == nil { info.validLastTime = info.lastTime }
+        return info
+    }
+}
+
+/// What streaming a trace learned about it.
+public struct TraceStreamInfo: Sendable {
+    public var version: TraceVersion
+    public var fileBytes: Int
+    /// Bytes and events up to the end of the last complete generation (the whole trace when it
+    /// read cleanly): what `go tool trace`'s views keep.
+    public var validBytes = 0
+    public var validEvents = 0
+    public var generations = 0
+    /// Events read in all, including those of a broken last generation.
+    public var eventsRead = 0
+    public var error: TraceError?
+    /// Times of the first and last events read.
+    public var firstTime: Int64 = 0
+    public var lastTime: Int64 = 0
+    /// Time of the last event kept (the last Sync of a broken trace, else `lastTime`).
+    public var validLastTime: Int64 = 0
+
+    init(version: TraceVersion, fileBytes: Int) {
+        self.version = version
+        self.fileBytes = fileBytes
+    }
+
+    /// `go tool trace`'s message for a partly lost trace, or nil.
+    public var lossMessage: String? {
+        error == nil ? nil : Trace.lossMessage(fileBytes: fileBytes, validBytes: validBytes)
+    }
+}
