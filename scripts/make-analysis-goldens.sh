@@ -189,20 +189,17 @@ goroutines)
   (cd "$goroot/src" && "$GO" build -o "$tmp/ref" cmd/gotraceref-goroutines)
   out=Fixtures/analysis/goroutines
   mkdir -p "$out"
-  rm -f "$out"/*.json "$out"/*.stderr
   fail=0
   shift
   if [ $# -gt 0 ]; then
     # Only these fixtures (names without .trace), keeping the other goldens.
     traces=()
     for f in "$@"; do
-      if [ -f "Fixtures/traces/$f.trace" ]; then traces+=("Fixtures/traces/$f.trace"); else traces+=("$out/traces/$f.trace"); fi
+      traces+=("Fixtures/traces/$f.trace")
     done
   else
-    rm -f "$out"/*.txt
-    # The shared fixtures, and our own traces with blocking inside user regions
-    # ($out/program, written by `go run . FILE` with each toolchain).
-    traces=(Fixtures/traces/*.trace "$out"/traces/*.trace)
+    rm -f "$out"/*.json "$out"/*.stderr
+    traces=(Fixtures/traces/*.trace)
   fi
   for tr in "${traces[@]}"; do
     name=$(basename "$tr" .trace)

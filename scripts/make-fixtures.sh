@@ -14,6 +14,8 @@
 #      kept too.
 # Toolchains are installed (idempotently) with scripts/install-go.sh; set
 # GOTRACE_TOOLCHAINS to use an existing toolchain directory.
+# GOTRACE_FIXTURE_ONLY="SCENARIO..." adds or redoes only those scenarios' traces
+# and goldens (for every toolchain), keeping every other file.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,8 @@ GOLDEN_VERSION=1.27.3
 TRUNCATE="${GOTRACE_TRUNCATE:-timers-go1.23.9 timers-go1.27.3}"
 # Goldens are ~40x the size of their trace, so keep traces small.
 MAX_TRACE_BYTES="${GOTRACE_MAX_TRACE_BYTES:-150000}"
+ONLY="${GOTRACE_FIXTURE_ONLY:-}"
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-trimpath CGO_ENABLED=0
 export GO111MODULE=on GOWORK=off GOENV=off TZ=UTC
@@ -38,7 +42,7 @@ unset GOROOT GOPATH GOARCH GOOS GODEBUG GOEXPERIMENT 2>/dev/null || true
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-rm -rf "$fx/traces" "$fx/golden"
+if [ -z "$ONLY" ]; then rm -rf "$fx/traces" "$fx/golden"; fi
 mkdir -p "$fx/traces" "$fx/golden"
 
 problems=()  # failures: reported at the end, and make the script exit 1
@@ -69,6 +73,7 @@ for ver in $VERSIONS; do
     *) skipped+=("flightrecorder-go$ver: runtime/trace.FlightRecorder needs Go 1.25+ (file has //go:build go1.25)") ;;
   esac
   for s in $supported; do
+    wanted "$s" || continue
     out="$fx/traces/$s-go$ver.trace"
     echo "   $s"
     # Scheduling noise occasionally blows a trace up (e.g. the background
@@ -86,6 +91,7 @@ for ver in $VERSIONS; do
     done
   done
 
+  wanted gotest || continue
   echo "   gotest (go test -trace)"
   tsrc="$work/gotest-$ver"
   cp -r "$fx/programs/gotest" "$tsrc"
@@ -153,6 +159,7 @@ PY
 
 echo "== truncated traces"
 for name in $TRUNCATE; do
+  wanted "${name%-go*}" || continue
   src="$fx/traces/$name.trace"
   if [ ! -f "$src" ]; then
     problems+=("cannot truncate $name: trace missing")
@@ -192,6 +199,9 @@ golden() { # golden TRACEFILE MODE
 
 echo "== goldens (go $GOLDEN_VERSION go tool trace, TZ=UTC)"
 for f in "$fx"/traces/*.trace; do
+  n=$(basename "$f" .trace)
+  n=${n%-truncated}
+  wanted "${n%-go*}" || continue
   golden "$f" parsed
   # Header "go 1.N trace": N >= 22 is the v2 format.
   minor=$(head -c 16 "$f" | tr -d '\0' | sed -n 's/^go 1\.\([0-9]*\) trace$/\1/p')

@@ -26,11 +26,12 @@ import Testing
         return out.sorted(by: order)
     }
 
-    /// By proc, then start, then duration.
+    /// By proc, then start, then duration, then goroutine.
     static func order(_ a: [Int64], _ b: [Int64]) -> Bool {
         if a[2] != b[2] { return a[2] < b[2] }
         if a[0] != b[0] { return a[0] < b[0] }
-        return a[1] < b[1]
+        if a[1] != b[1] { return a[1] < b[1] }
+        return a[3] < b[3]
     }
 
     @Test("goroutine slices on procs equal go tool trace's", arguments: F.names("series"))

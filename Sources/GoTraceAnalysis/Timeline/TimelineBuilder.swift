@@ -5,8 +5,10 @@ import GoTrace
 ///
 /// Slices follow the proc-oriented generator of `go tool trace` (cmd/trace procgen.go,
 /// gstate.go): a slice starts when a goroutine starts running on a proc (from trace start for one
-/// already running) and ends when it stops, blocks, exits, or loses its proc in a syscall. Where
-/// Go draws nothing (a goroutine that returns from a syscall onto a new proc) a slice starts too.
+/// already running) and ends when it stops, blocks, exits, or loses its proc in a syscall; a
+/// goroutine whose syscall returns without a proc keeps its slice open, which Go drops when the
+/// goroutine next starts (so do we). Where Go draws nothing (a goroutine that returns from a
+/// syscall onto a new proc) a slice starts too.
 /// Per-goroutine state lives in flat arrays indexed by dense goroutine number; nothing is
 /// allocated per event.
 ///
@@ -25,6 +27,7 @@ public struct TimelineBuilder: EventConsumer {
     private struct GState {
         var open = -1
         var ready = Int64.min
+        /// Start of the syscall holding a proc (Int64.min: none).
         var syscallStart = Int64.min
         /// Goroutine-scoped ranges: start of the running part (`inactive`, or `pending` while
         /// active but not running).
@@ -35,11 +38,10 @@ public struct TimelineBuilder: EventConsumer {
         var blockReason: UInt32 = 0
         var firstStack: UInt32 = 0
         var ext: Int32 = -1
-        /// Proc the syscall holds (-1: none, or lost).
-        var syscallProc: Int16 = -1
         var wakeKind = WakeKind.none.rawValue
     }
     private var gs: [GState] = []
+    private var droppedSlices = 0
     private static let inactive = Int64.min
     private static let pending = Int64.min + 1
 
@@ -249,39 +251,47 @@ public struct TimelineBuilder: EventConsumer {
             }
             setWake(g, t, waker: denseOrNone(ev.goroutine), kind: kind, stack: ev.stackID)
         }
-        if from == .syscall {
-            endSyscall(g, at: t)
-            switch to {
-            case .running:
-                if gs[g].open < 0 {
-                    setWake(g, t, waker: UInt32.max, kind: .syscallReturn, stack: 0)
-                    openSlice(g, at: t, proc: p, thread: thread(ev.thread))
-                }
-            case .runnable:
-                closeSlice(g, at: t, end: .syscallEnded, reason: 0, stack: ev.stackID)
-                setWake(g, t, waker: UInt32.max, kind: .syscallReturn, stack: ev.stackID)
-                m.syscallLane.append(t, UInt32(truncatingIfNeeded: g))
-            default:
-                closeSlice(g, at: t, end: to == .notExist ? .exited : .syscallEnded, reason: st.reasonID,
-                           stack: ev.stackID)
-            }
-        } else if !from.isExecuting && to.isExecuting {
+        if !from.isExecuting && to.isExecuting {
+            // Go's start. A slice still open is dropped, as Go's start overwrites it (see below).
             let start = from == .undetermined ? m.traceStart : t
             if from == .undetermined { setWake(g, start, waker: UInt32.max, kind: .none, stack: 0) }
             if p >= 0 || to == .running {
                 openSlice(g, at: start, proc: p, thread: thread(ev.thread))
             }
         }
+        if from == .syscall && to != .running {
+            // The syscall returned without a proc. Go does not stop the goroutine's slice here:
+            // one still open (a v1 trace's blocking syscall, whose proc hand-off the trace does
+            // not record) is dropped when the goroutine next starts, or runs to the trace end.
+            setWake(g, t, waker: UInt32.max, kind: .syscallReturn, stack: ev.stackID)
+            m.syscallLane.append(t, UInt32(truncatingIfNeeded: g))
+        } else if from == .syscall && gs[g].open < 0 {
+            // Back from a syscall onto a proc after losing its own: Go draws nothing until the
+            // goroutine next stops and starts; it is running, so a slice starts.
+            setWake(g, t, waker: UInt32.max, kind: .syscallReturn, stack: 0)
+            openSlice(g, at: t, proc: p, thread: thread(ev.thread))
+        }
         if to == .syscall {
-            gs[g].syscallStart = from == .undetermined ? m.traceStart : t
-            if p >= 0 && p <= Int(Int16.max) && gs[g].open >= 0 {
-                gs[g].syscallProc = Int16(p)
+            let start = from == .undetermined ? m.traceStart : t
+            if p >= 0 {
+                // Go's syscallBegin: the syscall holds this proc (and makes the goroutine
+                // executing on it if it was not).
+                if gs[g].open < 0 { openSlice(g, at: start, proc: p, thread: thread(ev.thread)) }
+                gs[g].syscallStart = start
                 pInSyscall[p] = g
             } else {
                 // In a syscall without a proc (created in one, or found so): only a thread.
-                gs[g].syscallProc = -1
-                openExt(g, at: gs[g].syscallStart, thread: thread(ev.thread))
+                openExt(g, at: start, thread: thread(ev.thread))
             }
+        }
+        if from == .syscall {
+            // Go ends this goroutine's syscall when the event's proc has one registered,
+            // whichever goroutine registered it.
+            if p >= 0 && pInSyscall[p] >= 0 {
+                syscallEnd(g, at: t)
+                pInSyscall[p] = -1
+            }
+            closeExt(g, at: t)
         }
     }
 
@@ -294,9 +304,8 @@ public struct TimelineBuilder: EventConsumer {
             // keeps only its thread until the syscall returns.
             let g = pInSyscall[p]
             let t = ev.time
-            m.work[p].append(gs[g].syscallStart, t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.syscall.rawValue)
+            syscallEnd(g, at: t)
             pInSyscall[p] = -1
-            gs[g].syscallProc = -1
             let th = gs[g].open >= 0 ? m.sliceThread(gs[g].open) : -1
             closeSlice(g, at: t, end: .syscallLostProc, reason: 0, stack: ev.stackID)
             openExt(g, at: t, thread: th)
@@ -361,7 +370,7 @@ public struct TimelineBuilder: EventConsumer {
     }
 
     private mutating func openSlice(_ g: Int, at t: Int64, proc p: Int, thread th: Int) {
-        if gs[g].open >= 0 { closeSlice(g, at: t, end: .stopped, reason: 0, stack: 0) }
+        if gs[g].open >= 0 { dropSlice(gs[g].open) }
         let i = m.sliceStart.count
         m.sliceStart.append(t)
         m.sliceDur.append(0)
@@ -380,6 +389,16 @@ public struct TimelineBuilder: EventConsumer {
         if gs[g].assist != Self.inactive { gs[g].assist = t }
         if gs[g].stw != Self.inactive { gs[g].stw = t }
     }
+
+    /// Marks slice `i` as not drawn (Go's start overwrote it); removed in `finish`.
+    private mutating func dropSlice(_ i: Int) {
+        m.sliceInfo[i].info = Self.droppedInfo
+        m.sliceDur[i] = 0
+        m.longDurations[i] = nil
+        droppedSlices += 1
+    }
+
+    private static let droppedInfo = UInt32.max
 
     private mutating func closeSlice(_ g: Int, at t: Int64, end: SliceEnd, reason: UInt32, stack: UInt32) {
         let i = gs[g].open
@@ -417,13 +436,19 @@ public struct TimelineBuilder: EventConsumer {
         if kind == .markAssist { gs[g].assist = Self.inactive } else { gs[g].stw = Self.inactive }
     }
 
-    private mutating func endSyscall(_ g: Int, at t: Int64) {
-        let p = Int(gs[g].syscallProc)
-        if p >= 0 && pInSyscall[p] == g {
-            m.work[p].append(gs[g].syscallStart, t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.syscall.rawValue)
-            pInSyscall[p] = -1
-        }
-        gs[g].syscallProc = -1
+    /// Go's `syscallEnd`: the goroutine's syscall (if one holds a proc) becomes a work span on
+    /// the proc of its slice. (Go emits it when the slice stops, on that slice's proc; the two
+    /// differ only if the slice is dropped and the goroutine restarts on another proc first.)
+    private mutating func syscallEnd(_ g: Int, at t: Int64) {
+        let since = gs[g].syscallStart
+        guard since != Int64.min else { return }
+        gs[g].syscallStart = Int64.min
+        guard gs[g].open >= 0 else { return }
+        let p = m.sliceProc(gs[g].open)
+        if p >= 0 { m.work[p].append(since, t, label: UInt32(truncatingIfNeeded: g), kind: WorkKind.syscall.rawValue) }
+    }
+
+    private mutating func closeExt(_ g: Int, at t: Int64) {
         let e = Int(gs[g].ext)
         if e >= 0 {
             m.extEnd[e] = Swift.max(t, m.extStart[e])
@@ -447,11 +472,10 @@ public struct TimelineBuilder: EventConsumer {
         let end = m.traceEnd
         for g in 0..<gs.count {
             if gs[g].open >= 0 {
-                endSyscall(g, at: end)
+                syscallEnd(g, at: end)
                 closeSlice(g, at: end, end: .traceEnd, reason: 0, stack: 0)
-            } else if gs[g].ext >= 0 {
-                endSyscall(g, at: end)
             }
+            closeExt(g, at: end)
             // Named by the root frame of its first transition stack, as go tool trace names it.
             if gs[g].firstStack != 0, let root = m.tables.frames(ofStack: gs[g].firstStack).last {
                 m.goroutineFunc[g] = root.funcID
@@ -480,6 +504,7 @@ public struct TimelineBuilder: EventConsumer {
         m.gcLane.sortByStart()
         m.stwLane.sortByStart()
 
+        if droppedSlices > 0 { removeDroppedSlices() }
         let n = m.sliceCount
         let model = m
         m.procSlices = CSR.build(rows: m.procIDs.count, count: n) { model.sliceProc($0) }
@@ -492,6 +517,27 @@ public struct TimelineBuilder: EventConsumer {
         m.threadCounts = c.threads
         m.syscallCounts = c.syscalls
         return m
+    }
+}
+
+extension TimelineBuilder {
+    /// Compacts the slice columns without the dropped slices (rare: v1 traces' blocking syscalls).
+    private mutating func removeDroppedSlices() {
+        var newIndex = [Int](repeating: -1, count: m.sliceStart.count)
+        var k = 0
+        for i in 0..<m.sliceStart.count where m.sliceInfo[i].info != Self.droppedInfo {
+            newIndex[i] = k
+            m.sliceStart[k] = m.sliceStart[i]
+            m.sliceDur[k] = m.sliceDur[i]
+            m.sliceInfo[k] = m.sliceInfo[i]
+            k += 1
+        }
+        m.sliceStart.removeLast(m.sliceStart.count - k)
+        m.sliceDur.removeLast(m.sliceDur.count - k)
+        m.sliceInfo.removeLast(m.sliceInfo.count - k)
+        m.longDurations = Dictionary(uniqueKeysWithValues: m.longDurations.compactMap { newIndex[$0.key] >= 0 ? (newIndex[$0.key], $0.value) : nil })
+        m.longReady = Dictionary(uniqueKeysWithValues: m.longReady.compactMap { newIndex[$0.key] >= 0 ? (newIndex[$0.key], $0.value) : nil })
+        droppedSlices = 0
     }
 }
 
