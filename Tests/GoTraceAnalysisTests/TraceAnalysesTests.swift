@@ -29,6 +29,7 @@ import Testing
         if a.gc.pauses != gc.pauses { out.append("gc pauses") }
         let mmu = MMUReport.compute(trace, flags: TraceAnalyses.mmuFlags)
         if try json(a.mmu) != json(mmu) { out.append("mmu report") }
+        if a.utilization != MutatorUtilizationBuilder.compute(trace, flags: TraceAnalyses.mmuFlags) { out.append("utilization") }
         let tail = PprofProfiles.tailEvents(path: path, of: trace)
         // Go fails when no goroutine matches (a trace with no goroutine at all): nothing to profile.
         let profiles = (try? PprofProfiles.records(PprofKind.allCases, trace: trace, tail: tail))

@@ -23,8 +23,15 @@ public struct TraceAnalyses: Sendable {
     public let summaries: GoroutineSummaries
     public let gc: GCAnalysis
     public let mmu: MMUReport
+    /// The mutator utilization functions `mmu` was computed from (`mmuFlags`).
+    public let utilization: [[MutatorUtil]]
     /// Whole-trace profiles of every `PprofKind` (`cpu` is empty without CPU samples).
     public let profiles: [PprofKind: [ProfileRecord]]
+    /// Go's error for the whole-trace profiles of a trace without goroutines (its profiles fail;
+    /// `profiles` are then empty).
+    public var profileError: ProfileError? {
+        summaries.goroutines.isEmpty ? ProfileError(message: "failed to find matching goroutines for name: ") : nil
+    }
     /// The MMU flags `mmu` was computed with (the /mmu page's default).
     public static let mmuFlags = UtilFlags.pageDefault
 
@@ -74,7 +81,8 @@ public struct TraceAnalyses: Sendable {
             }
             let (gc, util) = try side.finish { s in (s.gc.finish(), s.mmu.finish()) }
             let mmu = MMUReport.compute(util: util, startTime: info.firstTime, flags: mmuFlags)
-            return TraceAnalyses(info: info, tables: tables, summaries: summaries, gc: gc, mmu: mmu, profiles: profiles)
+            return TraceAnalyses(info: info, tables: tables, summaries: summaries, gc: gc, mmu: mmu, utilization: util,
+                                 profiles: profiles)
         }
     }
 
