@@ -46,25 +46,38 @@ struct Pprof: ParsableCommand {
         if region != nil && goroutine != nil {
             throw ValidationError("--region and --goroutine cannot be combined")
         }
-        // As go tool trace: the trace is read before the type is checked.
-        let loaded: Trace
-        do {
-            loaded = try Trace.load(path: trace)
-        } catch {
-            fail(error.message)
-        }
-        guard let kind = PprofKind(rawValue: type), !(goSpelling && kind == .cpu) else {
-            fail("unknown pprof type \(type)\n")
-        }
         let restriction: ProfileRestriction =
             region.map { .regionType($0) } ?? goroutine.map { .goroutinesNamed($0) } ?? .allGoroutines
         let bytes: [UInt8]
-        do {
-            let tail = PprofProfiles.tailEvents(path: trace, of: loaded)
-            let records = try PprofProfiles.records(kind, trace: loaded, restriction: restriction, tail: tail)
-            bytes = try PprofProfiles.pprof(kind, records: records, tables: loaded.tables)
-        } catch {
-            fail("failed to generate pprof: \(error)\n")
+        if restriction == .allGoroutines, let streamed = try? TraceAnalyses.wholeTraceProfiles(path: trace) {
+            // One streaming pass, nothing kept per event (the same samples as the loaded way).
+            guard let kind = PprofKind(rawValue: type), !(goSpelling && kind == .cpu) else {
+                fail("unknown pprof type \(type)\n")
+            }
+            do {
+                if let e = streamed.error { throw e }
+                bytes = try PprofProfiles.pprof(kind, records: streamed.profiles[kind] ?? [], tables: streamed.tables)
+            } catch {
+                fail("failed to generate pprof: \(error)\n")
+            }
+        } else {
+            // As go tool trace: the trace is read before the type is checked.
+            let loaded: Trace
+            do {
+                loaded = try Trace.load(path: trace)
+            } catch {
+                fail(error.message)
+            }
+            guard let kind = PprofKind(rawValue: type), !(goSpelling && kind == .cpu) else {
+                fail("unknown pprof type \(type)\n")
+            }
+            do {
+                let tail = PprofProfiles.tailEvents(path: trace, of: loaded)
+                let records = try PprofProfiles.records(kind, trace: loaded, restriction: restriction, tail: tail)
+                bytes = try PprofProfiles.pprof(kind, records: records, tables: loaded.tables)
+            } catch {
+                fail("failed to generate pprof: \(error)\n")
+            }
         }
         if let output {
             guard let f = fopen(output, "wb") else { fail("open \(output): \(String(cString: strerror(errno)))") }

@@ -49,20 +49,23 @@ import Testing
         }
     }
 
-    @Test("--pprof-dir writes the five profiles, each byte-identical to gotrace pprof's")
+    @Test("--pprof-dir and gotrace pprof write the five profiles byte-identical to the two-pass computation's")
     func pprofDir() throws {
         let fixture = GoroutineGoldens.tracePath("cpuprofile-go1.27.3")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gotrace-report-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLI.run(["report", fixture, "--pprof-dir", dir.path])
         #expect(r.status == 0, Comment(rawValue: r.err))
+        let trace = try Trace.load(path: fixture)
+        let loaded = try PprofProfiles.records(PprofKind.allCases, trace: trace, tail: PprofProfiles.tailEvents(path: fixture, of: trace))
         for kind in PprofKind.allCases {
-            let written = try Data(contentsOf: dir.appendingPathComponent("\(kind).pb.gz"))
+            let want = Data(try PprofProfiles.pprof(kind, records: loaded[kind] ?? [], tables: trace.tables))
+            #expect(try Data(contentsOf: dir.appendingPathComponent("\(kind).pb.gz")) == want, "report \(kind)")
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("gotrace-report-\(getpid())-\(kind).pb.gz")
             defer { try? FileManager.default.removeItem(at: out) }
             let p = try CLI.run(["pprof", kind.rawValue, fixture, "-o", out.path])
             #expect(p.status == 0, Comment(rawValue: p.err))
-            #expect(try Data(contentsOf: out) == written, "\(kind)")
+            #expect(try Data(contentsOf: out) == want, "pprof \(kind)")
         }
     }
 

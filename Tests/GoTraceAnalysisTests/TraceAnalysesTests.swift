@@ -37,6 +37,9 @@ import Testing
         for k in PprofKind.allCases where a.profiles[k] != profiles[k] {
             out.append("profile \(k): \(a.profiles[k]?.count ?? -1) records vs \(profiles[k]?.count ?? -1)")
         }
+        let alone = try TraceAnalyses.wholeTraceProfiles(path: path)
+        for k in PprofKind.allCases where alone.profiles[k] != a.profiles[k] { out.append("wholeTraceProfiles \(k)") }
+        if (alone.error == nil) != (a.profileError == nil) { out.append("wholeTraceProfiles error") }
         if a.info.error?.description != trace.error?.description { out.append("error: \(String(describing: a.info.error)) vs \(String(describing: trace.error))") }
         if a.info.validEvents != trace.events.count { out.append("kept events \(a.info.validEvents) vs \(trace.events.count)") }
         return out

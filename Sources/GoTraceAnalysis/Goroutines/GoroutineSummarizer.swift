@@ -163,6 +163,9 @@ public struct GoroutineSummarizer {
         return (Int32(truncatingIfNeeded: i), gs[i].start, gs[i].end)
     }
 
+    /// Whether any goroutine has a summary (Go's profiles fail without one).
+    var hasGoroutines: Bool { gs.contains { $0.current } }
+
     /// A fresh summary for goroutine `id`, replacing any earlier one (as Go's map assignment does).
     private mutating func newGoroutine(_ id: Int64, creation: Int64) -> Int {
         if let old = slot(id) { gs[old].current = false }

@@ -38,27 +38,55 @@ public struct TraceAnalyses: Sendable {
     /// Streams the trace at `path` and computes everything. `progress(bytesRead, fileBytes)` is
     /// called now and then during the first pass.
     public static func compute(path: String, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> TraceAnalyses {
+        try passes(path: path, progress: progress, withSide: true).results(path: path)
+    }
+
+    /// Only the whole-trace profiles of every kind (what `gotrace pprof TYPE` writes), streamed
+    /// the same way: no GC or MMU, and the summaries are not finalized. `error` is Go's when the
+    /// trace has no goroutine.
+    public static func wholeTraceProfiles(path: String, progress: ((Int, Int) -> Void)? = nil) throws(TraceError)
+        -> (profiles: [PprofKind: [ProfileRecord]], tables: TraceTables, error: ProfileError?) {
+        let pass = try passes(path: path, progress: progress, withSide: false)
+        let (streamed, tables, none) = try pass.main.finish { m throws(TraceError) in
+            (m.profiles.finish(summarizer: m.summarizer), m.summarizer.tables, !m.summarizer.hasGoroutines)
+        }
+        let error = none ? ProfileError(message: "failed to find matching goroutines for name: ") : nil
+        if let streamed { return (streamed, tables, error) }
+        return (try twoPassProfiles(path: path), tables, error)
+    }
+
+    /// The last pass over the trace: the only one for a trace that reads cleanly; for one whose
+    /// last generation is broken, a second pass feeding the summaries every event read and the
+    /// other views those up to the last complete generation, which is known only after the first.
+    private static func passes(path: String, progress: ((Int, Int) -> Void)?, withSide: Bool) throws(TraceError) -> Pass {
         let firstInfo: TraceStreamInfo
         do {
-            let first = try scan(path: path, keep: nil, progress: progress)
+            let first = try scan(path: path, keep: nil, progress: progress, withSide: withSide)
             guard first.info.eventsRead > 0, first.info.error == nil || first.info.validEvents > 0 else {
                 throw TraceError("failed to parse any useful part of the trace: \(first.info.error?.message ?? "no events")")
             }
-            if first.info.error == nil { return try first.results(path: path) }
+            if first.info.error == nil { return first }
             firstInfo = first.info
         }
-        // The summaries want every event read; the other views only those up to the last
-        // complete generation, which is known only now.
-        var again = try scan(path: path, keep: firstInfo.validEvents, progress: nil)
+        var again = try scan(path: path, keep: firstInfo.validEvents, progress: nil, withSide: withSide)
         again.info = firstInfo
-        return try again.results(path: path)
+        return again
+    }
+
+    /// The profiles computed the two-pass way over a loaded trace (the reference the streaming
+    /// computation equals), for when a goroutine's summary was replaced after samples were
+    /// measured against it.
+    private static func twoPassProfiles(path: String) throws(TraceError) -> [PprofKind: [ProfileRecord]] {
+        let trace = try Trace.load(path: path)
+        let tail = PprofProfiles.tailEvents(path: path, of: trace)
+        return (try? PprofProfiles.records(PprofKind.allCases, trace: trace, tail: tail)) ?? [:]
     }
 
     /// One pass: its consumers, drained and ready to finish.
     private struct Pass {
         var info: TraceStreamInfo
         let main: PipelinedConsumer<MainConsumer>
-        let side: PipelinedConsumer<SideConsumer>
+        let side: PipelinedConsumer<SideConsumer>?
 
         func results(path: String) throws(TraceError) -> TraceAnalyses {
             let info = info
@@ -71,15 +99,16 @@ public struct TraceAnalyses: Sendable {
                 let start = s.firstTs
                 return (s.tables, (consume s).finalize(traceStart: start, traceEnd: end), profiles)
             }
-            var profiles = streamed ?? [:]
-            if streamed == nil {
-                // A goroutine's summary was replaced after samples were measured against it: the
-                // two-pass computation (the reference this one equals).
-                let trace = try Trace.load(path: path)
-                let tail = PprofProfiles.tailEvents(path: path, of: trace)
-                profiles = (try? PprofProfiles.records(PprofKind.allCases, trace: trace, tail: tail)) ?? [:]
+            let profiles: [PprofKind: [ProfileRecord]]
+            if let streamed { profiles = streamed } else { profiles = try twoPassProfiles(path: path) }
+            let gc: GCAnalysis
+            var util: [[MutatorUtil]] = []
+            if let side {
+                (gc, util) = try side.finish { s in (s.gc.finish(), s.mmu.finish()) }
+            } else {
+                var none = GCAnalysisBuilder(tables: tables)
+                gc = none.finish()
             }
-            let (gc, util) = try side.finish { s in (s.gc.finish(), s.mmu.finish()) }
             let mmu = MMUReport.compute(util: util, startTime: info.firstTime, flags: mmuFlags)
             return TraceAnalyses(info: info, tables: tables, summaries: summaries, gc: gc, mmu: mmu, utilization: util,
                                  profiles: profiles)
@@ -120,7 +149,7 @@ public struct TraceAnalyses: Sendable {
         }
     }
 
-    private static func scan(path: String, keep: Int?, progress: ((Int, Int) -> Void)?) throws(TraceError) -> Pass {
+    private static func scan(path: String, keep: Int?, progress: ((Int, Int) -> Void)?, withSide: Bool) throws(TraceError) -> Pass {
         let bytes = try TraceBytes(path: path)
         let reader = try TraceReader(bytes: bytes)
         let tables = reader.tables
@@ -129,12 +158,12 @@ public struct TraceAnalyses: Sendable {
                                                   profiles: StreamingProfiles(kinds: PprofKind.allCases, tables: tables),
                                                   keep: keep),
                                      label: "gotrace.analyses.main")
-        let side = PipelinedConsumer(SideConsumer(gc: GCAnalysisBuilder(tables: tables),
-                                                  mmu: MutatorUtilizationBuilder(flags: mmuFlags, tables: tables), keep: keep),
-                                     label: "gotrace.analyses.side")
+        let side = withSide ? PipelinedConsumer(SideConsumer(gc: GCAnalysisBuilder(tables: tables),
+                                                             mmu: MutatorUtilizationBuilder(flags: mmuFlags, tables: tables), keep: keep),
+                                                label: "gotrace.analyses.side") : nil
         let info = TraceStreamer.scan(reader, fileBytes: bytes.count, limit: nil, progress: progress) { batch in
             main.send(batch)
-            side.send(batch)
+            side?.send(batch)
         }
         return Pass(info: info, main: main, side: side)
     }
