@@ -25,7 +25,12 @@ def wait(m, js, timeout=30, what=""):
         if js_(m, js):
             return True
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what or js}")
+    state = js_(m, """const t = window.gotrace && window.gotrace.timeline;
+        return JSON.stringify({status: document.getElementById('status')?.textContent,
+            ready: window.gotrace && window.gotrace.ready, fetched: t && t.fetched, reqSeq: t && t.reqSeq,
+            changeSeq: t && t.changeSeq, doneChange: t && t.doneChange, rows: t && t.rows && t.rows.length,
+            cssW: t && t.cssW, cssH: t && t.cssH});""")
+    raise AssertionError(f"timed out waiting for {what or js}; page state: {state}")
 
 
 def js_(m, script, args=None):

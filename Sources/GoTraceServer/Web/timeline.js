@@ -191,10 +191,18 @@ export class Timeline {
       this.lastFetchMs = performance.now() - started;
       this.fetched = seq;
       this.doneChange = change;
+      this.retries = 0;
       this.draw();
       this.app.onData?.();
     } catch (e) {
       this.app.status('error: ' + e.message);
+      // A request that failed (server busy, connection dropped) is tried again a few times,
+      // unless a newer one has replaced it.
+      this.retries = (this.retries || 0) + 1;
+      if (seq === this.reqSeq && this.retries <= 5) {
+        clearTimeout(this.fetchTimer);
+        this.fetchTimer = setTimeout(() => this.fetch(), 250 * this.retries);
+      }
     }
   }
 
