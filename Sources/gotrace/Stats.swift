@@ -22,7 +22,8 @@ struct Stats: ParsableCommand {
             var n = 0
             do {
                 let reader = try TraceReader(path: trace)
-                while try reader.next() != nil { n += 1 }
+                var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
+                while try reader.next(into: &ev) { n += 1 }
             } catch {
                 FileHandleOutput.stderr("\(error.description)\n")
                 throw ExitCode(1)

@@ -54,15 +54,16 @@ public final class Trace: @unchecked Sendable {
         var failure: TraceError?
         var lastReport = 0
         // Events past the last Sync are kept only until we know whether the generation completes.
+        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
         while true {
-            let ev: Event?
+            let more: Bool
             do {
-                ev = try reader.next()
+                more = try reader.next(into: &ev)
             } catch {
                 failure = error
                 break
             }
-            guard let ev else {
+            guard more else {
                 validEvents = produced
                 validBytes = bytes.count
                 validGenerations = reader.generationsRead

@@ -66,6 +66,24 @@ public final class TraceReader {
         return try nextV1()
     }
 
+    /// The next event written into `ev`; false after the last one. The same stream as `next()`,
+    /// for per-event loops: writing in place saves copying each event through an optional.
+    @inline(__always)
+    public func next(into ev: inout Event) throws(TraceError) -> Bool {
+        if let v2Fast {
+            do {
+                return try v2Fast._withUnsafeGuaranteedRef { try $0.next(into: &ev) }
+            } catch let e as TraceError {
+                throw e
+            } catch {
+                throw TraceError("\(error)")
+            }
+        }
+        guard let e = try nextV1() else { return false }
+        ev = e
+        return true
+    }
+
     private func nextV1() throws(TraceError) -> Event? {
         if v1.done { return nil }
         if v1.syncs == 0, let t = v1.firstSyncTime {

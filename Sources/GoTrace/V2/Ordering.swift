@@ -124,6 +124,17 @@ final class EventQueue {
         count -= 1
         return e
     }
+
+    /// Pops into the caller's storage (no optional tuple to copy through).
+    @inline(__always) func pop(into ev: inout Event, bad: inout UInt8) -> Bool {
+        guard count > 0 else { return false }
+        let slot = slots + head
+        ev = slot.pointee.event
+        bad = slot.pointee.bad
+        head = (head + 1) & 15
+        count -= 1
+        return true
+    }
 }
 
 /// Go's `ordering`: emulates the scheduler to decide which M's next event may happen now, checks
@@ -159,6 +170,7 @@ final class Ordering {
 
     @inline(__always) func push(_ e: Event, bad: UInt8 = 0) { queue.push(e, bad) }
     @inline(__always) func pop() -> (event: Event, bad: UInt8)? { queue.pop() }
+    @inline(__always) func pop(into ev: inout Event, bad: inout UInt8) -> Bool { queue.pop(into: &ev, bad: &bad) }
 
     static func name(_ t: UInt8) -> String { Wire.specs[Int(t)].name }
 

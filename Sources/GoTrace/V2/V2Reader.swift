@@ -82,20 +82,27 @@ final class V2Reader {
 
     /// The next event, nil at the end of the trace.
     func next() throws(TraceError) -> Event? {
+        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
+        return try next(into: &ev) ? ev : nil
+    }
+
+    /// The next event written into `out`; false at the end of the trace. (The per-event path:
+    /// writing in place avoids copying the event through optional return values.)
+    func next(into out: inout Event) throws(TraceError) -> Bool {
         if let failure { throw failure }
-        if done { return nil }
+        if done { return false }
         do {
-            guard let (e, bad) = try step() else { return nil }
-            var ev = e
-            if bad != 0 { try validateTableIDs(ev, bad) }
-            if ev.time <= lastTs { ev.time = lastTs + 1 }
-            lastTs = ev.time
-            return ev
+            var bad: UInt8 = 0
+            guard try step(into: &out, bad: &bad) else { return false }
+            if bad != 0 { try validateTableIDs(out, bad) }
+            if out.time <= lastTs { out.time = lastTs + 1 }
+            lastTs = out.time
+            return true
         } catch {
             // Go's table readers can return a bare io.EOF, which its callers take as the end.
             if error.message == "EOF" {
                 done = true
-                return nil
+                return false
             }
             failure = error
             throw error
@@ -124,12 +131,17 @@ final class V2Reader {
     }
 
     @inline(__always)
-    private func step() throws(TraceError) -> (Event, UInt8)? {
-        if let e = ordering.pop() { return e }
-        if cpuIdx < cpuCount || frontier.isEmpty { return try stepSlow() }
+    private func step(into out: inout Event, bad: inout UInt8) throws(TraceError) -> Bool {
+        if ordering.pop(into: &out, bad: &bad) { return true }
+        if cpuIdx < cpuCount || frontier.isEmpty {
+            guard let (e, b) = try stepSlow() else { return false }
+            out = e
+            bad = b
+            return true
+        }
         if try !tryAdvance(0) { try advanceOther() }
-        guard let e = ordering.pop() else { throw located(TraceError("internal error: no event after advance")) }
-        return e
+        guard ordering.pop(into: &out, bad: &bad) else { throw located(TraceError("internal error: no event after advance")) }
+        return true
     }
 
     /// Generation boundaries and CPU samples.

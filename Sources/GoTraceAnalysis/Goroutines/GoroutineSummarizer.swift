@@ -530,15 +530,16 @@ public struct GoroutineSummarizer {
         var s = GoroutineSummarizer(tables: reader.tables)
         var failure: TraceError?
         var validEnd: Int64?
+        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
         while true {
-            let ev: Event?
+            let more: Bool
             do {
-                ev = try reader.next()
+                more = try reader.next(into: &ev)
             } catch {
                 failure = error
                 break
             }
-            guard let ev else {
+            guard more else {
                 if s.eventCount > 0 { validEnd = s.lastTs }
                 break
             }

@@ -52,15 +52,16 @@ enum TraceStreamer {
         batch.reserveCapacity(batchSize)
         var n = 0
         var lastReport = 0
+        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
         while limit.map({ n < $0 }) ?? true {
-            let ev: Event?
+            let more: Bool
             do {
-                ev = try reader.next()
+                more = try reader.next(into: &ev)
             } catch {
                 info.error = error
                 break
             }
-            guard let ev else {
+            guard more else {
                 info.validEvents = n
                 info.validBytes = fileBytes
                 info.generations = reader.generationsRead

@@ -76,7 +76,8 @@ do {
     } else {
         let r = try TraceReader(path: args[2])
         var n = 0
-        while try r.next() != nil { n += 1 }
+        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
+        while try r.next(into: &ev) { n += 1 }
         let s = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         print("events=\(n) seconds=\(s)")
     }
