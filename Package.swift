@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "GoTrace", targets: ["GoTrace"]),
+        .library(name: "GoTraceAnalysis", targets: ["GoTraceAnalysis"]),
         .executable(name: "gotrace", targets: ["gotrace"]),
     ],
     dependencies: [

@@ -14,7 +14,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "GoTraceFuzz",
-            dependencies: [.product(name: "GoTrace", package: "gotrace")]
+            dependencies: [
+                .product(name: "GoTrace", package: "gotrace"),
+                .product(name: "GoTraceAnalysis", package: "gotrace"),
+            ]
         ),
     ]
 )

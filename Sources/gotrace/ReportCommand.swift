@@ -162,7 +162,15 @@ struct Report: Encodable {
         }
     }
 
+    struct Peak: Encodable {
+        var counter: String
+        var value: Int64
+        /// Start of the sample (or, on a long trace, of the bucket) holding the peak.
+        var time: Int64
+    }
+
     var trace: TraceInfo
+    var peaks: [Peak]
     var goroutines: Goroutines
     var annotations: Annotations
     var gc: GC
@@ -175,6 +183,16 @@ struct Report: Encodable {
                           eventsKept: a.info.validEvents, generations: a.info.generations, startTime: a.info.firstTime,
                           durationNs: a.info.validLastTime &- a.info.firstTime, error: a.info.error?.description,
                           lossMessage: a.info.lossMessage)
+
+        var peaks: [Peak] = []
+        let c = a.counters
+        for (name, series, k) in [("heap allocated (bytes)", c.heap, 0), ("heap goal (bytes)", c.heap, 1),
+                                  ("goroutines running", c.goroutines, 0), ("goroutines runnable", c.goroutines, 1),
+                                  ("goroutines waiting for GC", c.goroutines, 2), ("threads running", c.threads, 0),
+                                  ("goroutines in syscalls", c.syscalls, 0)] {
+            if let p = series.peak(k) { peaks.append(Peak(counter: name, value: p.value, time: p.time)) }
+        }
+        self.peaks = peaks
 
         let groups = s.groups
         let totalExec = s.totalExecTime
@@ -253,6 +271,16 @@ struct Report: Encodable {
             if trace.eventsKept < trace.events {
                 out += "  (the goroutine, task and region summaries use all \(trace.events) events read; the rest the first \(trace.eventsKept))\n"
             }
+        }
+
+        if !peaks.isEmpty {
+            out += "\nPeaks of the timeline's counters:\n"
+            var t = SummaryTable(["Counter", "Peak", "At"], right: [1, 2])
+            for p in peaks {
+                let v = p.counter.hasSuffix("(bytes)") ? Trace.byteCount(Int(clamping: p.value)) : "\(p.value)"
+                t.add([p.counter.replacingOccurrences(of: " (bytes)", with: ""), v, d(p.time &- trace.startTime)])
+            }
+            out += indent(t.render())
         }
 
         out += "\nGoroutines: \(goroutines.count) in \(goroutines.groups) groups, total execution \(d(goroutines.totalExecNs))"

@@ -37,6 +37,13 @@ import Testing
         for k in PprofKind.allCases where a.profiles[k] != profiles[k] {
             out.append("profile \(k): \(a.profiles[k]?.count ?? -1) records vs \(profiles[k]?.count ?? -1)")
         }
+        // The counters, as the viewer's timeline model has them.
+        let model = try TimelineModel.build(path: path).model
+        for (name, ours, theirs) in [("heap", a.counters.heap, model.heap), ("goroutines", a.counters.goroutines, model.goroutineCounts),
+                                     ("threads", a.counters.threads, model.threadCounts), ("syscalls", a.counters.syscalls, model.syscallCounts)]
+            where ours.times != theirs.times || ours.maxima != theirs.maxima || ours.lasts != theirs.lasts {
+            out.append("counters \(name)")
+        }
         let alone = try TraceAnalyses.wholeTraceProfiles(path: path)
         for k in PprofKind.allCases where alone.profiles[k] != a.profiles[k] { out.append("wholeTraceProfiles \(k)") }
         if (alone.error == nil) != (a.profileError == nil) { out.append("wholeTraceProfiles error") }

@@ -1,4 +1,8 @@
 import GoTrace
+import GoTraceAnalysis
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // libFuzzer entry point for GoTrace: every byte string must be rejected with a TraceError or read
 // to the end, never crash, trap or hang.
@@ -98,7 +102,37 @@ func run(_ file: [UInt8]) {
         checkError(error)
     }
 
+    // 4. The streaming analyses and the viewer's timeline, which read from a file: they must
+    // take whatever the reader accepts.
+    if writeScratch(file) {
+        do {
+            let a = try TraceAnalyses.compute(path: scratchPath)
+            sink &+= a.summaries.goroutines.count &+ a.summaries.groups.count &+ a.summaries.taskTypes.count
+            sink &+= a.summaries.regionTypes.count &+ a.gc.pausesByDuration.count &+ a.mmu.curve.count
+            for k in PprofKind.allCases {
+                sink &+= (try? PprofProfiles.pprof(k, records: a.profiles[k] ?? [], tables: a.tables))?.count ?? 0
+            }
+        } catch {
+            checkError(error)
+        }
+        do {
+            let (m, _) = try TimelineModel.build(path: scratchPath)
+            sink &+= m.sliceCount &+ (m.track(.proc(0), from: m.traceStart, to: m.traceEnd, step: 1_000)?.values.count ?? 0)
+        } catch {
+            checkError(error)
+        }
+    }
+
     blackHole(sink)
+}
+
+/// One file per fuzzing process for the path-based readers.
+let scratchPath = "/tmp/gotrace-fuzz-\(getpid()).trace"
+
+func writeScratch(_ bytes: [UInt8]) -> Bool {
+    guard let f = fopen(scratchPath, "wb") else { return false }
+    let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+    return fclose(f) == 0 && n == bytes.count
 }
 
 @inline(never)

@@ -25,6 +25,9 @@ public struct TraceAnalyses: Sendable {
     public let mmu: MMUReport
     /// The mutator utilization functions `mmu` was computed from (`mmuFlags`).
     public let utilization: [[MutatorUtil]]
+    /// The viewer's counters over time (heap allocated / goal; goroutines running / runnable /
+    /// waiting for GC; threads running; goroutines in syscalls), in bounded memory.
+    public let counters: TraceCounters
     /// Whole-trace profiles of every `PprofKind` (`cpu` is empty without CPU samples).
     public let profiles: [PprofKind: [ProfileRecord]]
     /// Go's error for the whole-trace profiles of a trace without goroutines (its profiles fail;
@@ -103,15 +106,20 @@ public struct TraceAnalyses: Sendable {
             if let streamed { profiles = streamed } else { profiles = try twoPassProfiles(path: path) }
             let gc: GCAnalysis
             var util: [[MutatorUtil]] = []
+            var counters = TraceCounters()
             if let side {
-                (gc, util) = try side.finish { s in (s.gc.finish(), s.mmu.finish()) }
+                (gc, util, counters) = try side.finish { s in
+                    (s.gc.finish(), s.mmu.finish(),
+                     TraceCounters(heap: s.counters.sink.heap, goroutines: s.counters.sink.goroutines,
+                                   threads: s.counters.sink.threads, syscalls: s.counters.sink.syscalls))
+                }
             } else {
                 var none = GCAnalysisBuilder(tables: tables)
                 gc = none.finish()
             }
             let mmu = MMUReport.compute(util: util, startTime: info.firstTime, flags: mmuFlags)
             return TraceAnalyses(info: info, tables: tables, summaries: summaries, gc: gc, mmu: mmu, utilization: util,
-                                 profiles: profiles)
+                                 counters: counters, profiles: profiles)
         }
     }
 
@@ -134,10 +142,11 @@ public struct TraceAnalyses: Sendable {
         }
     }
 
-    /// The GC and MMU analyses, on a second thread.
+    /// The GC and MMU analyses and the counters, on a second thread.
     struct SideConsumer: EventConsumer {
         var gc: GCAnalysisBuilder
         var mmu: MutatorUtilizationBuilder
+        var counters = CounterTracker(sink: CounterSeriesSink())
         let keep: Int
         var fed = 0
 
@@ -146,6 +155,7 @@ public struct TraceAnalyses: Sendable {
             fed += 1
             gc.add(ev)
             mmu.add(ev)
+            counters.add(ev)
         }
     }
 
@@ -166,5 +176,36 @@ public struct TraceAnalyses: Sendable {
             side?.send(batch)
         }
         return Pass(info: info, main: main, side: side)
+    }
+}
+
+/// The viewer's counters (`CounterTracker`, as the timeline draws them), each a bounded series.
+public struct TraceCounters: Sendable {
+    /// Heap allocated, heap goal (bytes).
+    public var heap = CounterSeries(width: 2)
+    /// Goroutines running, runnable, waiting for the GC.
+    public var goroutines = CounterSeries(width: 3)
+    /// Threads running.
+    public var threads = CounterSeries(width: 1)
+    /// Goroutines in system calls.
+    public var syscalls = CounterSeries(width: 1)
+
+    public init() {}
+
+    init(heap: CounterSeries, goroutines: CounterSeries, threads: CounterSeries, syscalls: CounterSeries) {
+        self.heap = heap
+        self.goroutines = goroutines
+        self.threads = threads
+        self.syscalls = syscalls
+    }
+}
+
+extension CounterSeries {
+    /// The largest value of column `k`, and the start of the (first) sample or bucket holding it.
+    public func peak(_ k: Int) -> (value: Int64, time: Int64)? {
+        guard k >= 0 && k < width && !times.isEmpty else { return nil }
+        var best = 0
+        for i in 1..<times.count where maxima[i * width + k] > maxima[best * width + k] { best = i }
+        return (maxima[best * width + k], times[best])
     }
 }
