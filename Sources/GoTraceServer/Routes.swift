@@ -72,7 +72,7 @@ public enum ViewerRoutes {
             await answerAsync { () async throws(APIError) -> [UInt8] in
                 let q = request.uri.queryParameters
                 let flags = try int(q, "flags") ?? UtilFlags.pageDefault.rawValue
-                guard (0..<32).contains(flags) else { throw APIError("flags must be 0...31") }
+                guard (0..<64).contains(flags) else { throw APIError("flags must be 0...63") }
                 let window = try int64(q, "window")
                 if let window, window <= 0 { throw APIError("window must be positive") }
                 return try await session.mmuJSON(flags: UtilFlags(rawValue: flags), window: window)

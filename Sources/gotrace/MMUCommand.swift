@@ -37,6 +37,8 @@ struct MMUCommand: ParsableCommand {
     var sweep = false
     @Flag(name: .customLong("per-goroutine"), help: "One utilization function per P (the page's per-goroutine mode).")
     var perGoroutine = false
+    @Flag(name: .customLong("workers-once"), help: "Count a background mark worker once per run (Go counts it twice from its second run on, so on busy traces its utilization sticks at 0; see UtilFlags.workersOnce).")
+    var workersOnce = false
 
     @Option(help: "Number of worst windows to show.")
     var examples = 10
@@ -52,6 +54,7 @@ struct MMUCommand: ParsableCommand {
         if sweep { f.insert(.sweep) }
         if f.isEmpty { f = .pageDefault }
         if perGoroutine { f.insert(.perProc) }
+        if workersOnce { f.insert(.workersOnce) }
         return f
     }
 

@@ -175,6 +175,8 @@ struct Report: Encodable {
     var annotations: Annotations
     var gc: GC
     var mmu: MMU
+    /// The same with each background-worker run counted once (not Go's; see `UtilFlags.workersOnce`).
+    var mmuWorkersOnce: MMU
     var profiles: [Profile]
 
     init(_ a: TraceAnalyses, top: Int) {
@@ -237,8 +239,12 @@ struct Report: Encodable {
                           stragglers: $0.stragglers.count)
                 })
 
-        mmu = MMU(flags: a.mmu.flags, points: a.mmu.curve.map { MMUPoint(windowNs: $0.window, mmu: $0.mmu) },
-                  worstWindowNs: a.mmu.worst.first?.window ?? 0, worst: Array((a.mmu.worst.first?.windows ?? []).prefix(top)))
+        func mmuOf(_ r: MMUReport) -> MMU {
+            MMU(flags: r.flags, points: r.curve.map { MMUPoint(windowNs: $0.window, mmu: $0.mmu) },
+                worstWindowNs: r.worst.first?.window ?? 0, worst: Array((r.worst.first?.windows ?? []).prefix(top)))
+        }
+        mmu = mmuOf(a.mmu)
+        mmuWorkersOnce = mmuOf(a.mmuWorkersOnce)
 
         profiles = PprofKind.allCases.map { k in
             let recs = a.profiles[k] ?? []
@@ -318,16 +324,28 @@ struct Report: Encodable {
             out += indent(t.render())
         }
 
-        out += "\nMMU (\(mmu.flags)): minimum mutator utilization by window  (gotrace mmu: other flags, percentiles)\n"
-        let shown = mmu.points.filter { p in [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000].contains(p.windowNs) }
-        if !shown.isEmpty {
-            var t = SummaryTable(shown.map { d($0.windowNs) }, right: Set(shown.indices))
-            t.add(shown.map { String(format: "%.3f", $0.mmu) })
-            out += indent(t.render())
+        func mmuText(_ m: MMU) -> String {
+            var out = ""
+            let shown = m.points.filter { p in [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000].contains(p.windowNs) }
+            if !shown.isEmpty {
+                var t = SummaryTable(shown.map { d($0.windowNs) }, right: Set(shown.indices))
+                t.add(shown.map { String(format: "%.3f", $0.mmu) })
+                out += indent(t.render())
+            }
+            if !m.worst.isEmpty {
+                out += "    worst \(d(m.worstWindowNs)) windows at (utilization): " + m.worst.map { "\(d($0.time &- trace.startTime)) (\(String(format: "%.3f", $0.mutatorUtil)))" }
+                    .joined(separator: ", ") + "\n"
+            }
+            return out
         }
-        if !mmu.worst.isEmpty {
-            out += "    worst \(d(mmu.worstWindowNs)) windows at (utilization): " + mmu.worst.map { "\(d($0.time &- trace.startTime)) (\(String(format: "%.3f", $0.mutatorUtil)))" }
-                .joined(separator: ", ") + "\n"
+        out += "\nMMU (\(mmu.flags)), as go tool trace computes it: minimum mutator utilization by window  (gotrace mmu: other flags, percentiles)\n"
+        out += mmuText(mmu)
+        let goSpan = mmu.points.last?.windowNs ?? 0, onceSpan = mmuWorkersOnce.points.last?.windowNs ?? 0
+        if mmuWorkersOnce.points.map(\.mmu) != mmu.points.map(\.mmu) || goSpan != onceSpan {
+            out += "  Counting each background mark worker run once (go tool trace counts a worker's proc as in GC twice from the\n"
+                + "  worker's second run on and releases it once, so its utilization drifts down and on a busy trace sticks at 0;\n"
+                + "  its utilization functions here span \(d(goSpan)) of the trace's \(d(trace.durationNs)), these \(d(onceSpan))):\n"
+            out += mmuText(mmuWorkersOnce)
         }
 
         out += "\nProfiles (whole trace; flat time by leaf function)  (gotrace pprof TYPE, or --pprof-dir)\n"

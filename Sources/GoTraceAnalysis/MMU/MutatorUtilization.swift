@@ -16,6 +16,14 @@ public struct UtilFlags: OptionSet, Sendable, Hashable, CustomStringConvertible 
     /// One utilization function per P instead of one for the whole program ("Per-goroutine" on /mmu).
     public static let perProc = UtilFlags(rawValue: 16)
 
+    /// Not in Go: count a background mark worker once per run. Go's `MutatorUtilizationV2`
+    /// counts a worker's proc as in GC both when the worker starts running (it is marked as a
+    /// worker) and at the worker label Go 1.22+ traces emit at every such start, and uncounts it
+    /// once when it stops: from a worker's second run on its proc stays counted, so utilization
+    /// drifts down with every GC cycle and on a busy trace sticks at 0. With this flag the label
+    /// counts only a worker not counted yet (or uncounts one that turned idle).
+    public static let workersOnce = UtilFlags(rawValue: 32)
+
     /// The /mmu page's defaults: System, STW, background workers, mark assist (no sweep).
     public static let pageDefault: UtilFlags = [.stw, .background, .assist]
 
@@ -25,6 +33,7 @@ public struct UtilFlags: OptionSet, Sendable, Hashable, CustomStringConvertible 
         if contains(.background) { parts.append("background") }
         if contains(.assist) { parts.append("assist") }
         if contains(.sweep) { parts.append("sweep") }
+        if contains(.workersOnce) { parts.append("workersOnce") }
         return parts.joined(separator: "|")
     }
 }
@@ -187,7 +196,19 @@ public struct MutatorUtilizationBuilder {
                 k = l.hasPrefix("GC ") && l != "GC (idle)" ? (l == "GC (dedicated)" ? 2 : 1) : 0
                 labelKind[id] = k
             }
-            if k != 0 && !(flags.contains(.perProc) && k == 2) {
+            let isWorker = k != 0 && !(flags.contains(.perProc) && k == 2)
+            if flags.contains(.workersOnce) {
+                let bits = gstate[ev.goroutine]
+                let counted = bits & Self.bgMarkBit != 0
+                let running = (GoState(rawValue: bits & Self.stateMask) ?? .undetermined).isExecuting
+                if isWorker && !counted {
+                    gstate[ev.goroutine] = bits | Self.bgMarkBit
+                    if running { bump(ev.proc, 1) }
+                } else if !isWorker && counted {
+                    gstate[ev.goroutine] = bits & ~Self.bgMarkBit
+                    if running && bits & Self.inGCBit == 0 { bump(ev.proc, -1) }
+                }
+            } else if isWorker {
                 gstate[ev.goroutine] |= Self.bgMarkBit
                 bump(ev.proc, 1)
             }

@@ -25,6 +25,9 @@ public struct TraceAnalyses: Sendable {
     public let mmu: MMUReport
     /// The mutator utilization functions `mmu` was computed from (`mmuFlags`).
     public let utilization: [[MutatorUtil]]
+    /// The same MMU with each background-worker run counted once (`UtilFlags.workersOnce`: Go's
+    /// own accounting sticks at 0 on busy traces).
+    public let mmuWorkersOnce: MMUReport
     /// The viewer's counters over time (heap allocated / goal; goroutines running / runnable /
     /// waiting for GC; threads running; goroutines in syscalls), in bounded memory.
     public let counters: TraceCounters
@@ -106,10 +109,11 @@ public struct TraceAnalyses: Sendable {
             if let streamed { profiles = streamed } else { profiles = try twoPassProfiles(path: path) }
             let gc: GCAnalysis
             var util: [[MutatorUtil]] = []
+            var utilOnce: [[MutatorUtil]] = []
             var counters = TraceCounters()
             if let side {
-                (gc, util, counters) = try side.finish { s in
-                    (s.gc.finish(), s.mmu.finish(),
+                (gc, util, utilOnce, counters) = try side.finish { s in
+                    (s.gc.finish(), s.mmu.finish(), s.mmuOnce.finish(),
                      TraceCounters(heap: s.counters.sink.heap, goroutines: s.counters.sink.goroutines,
                                    threads: s.counters.sink.threads, syscalls: s.counters.sink.syscalls))
                 }
@@ -118,8 +122,9 @@ public struct TraceAnalyses: Sendable {
                 gc = none.finish()
             }
             let mmu = MMUReport.compute(util: util, startTime: info.firstTime, flags: mmuFlags)
+            let mmuOnce = MMUReport.compute(util: utilOnce, startTime: info.firstTime, flags: mmuFlags.union(.workersOnce))
             return TraceAnalyses(info: info, tables: tables, summaries: summaries, gc: gc, mmu: mmu, utilization: util,
-                                 counters: counters, profiles: profiles)
+                                 mmuWorkersOnce: mmuOnce, counters: counters, profiles: profiles)
         }
     }
 
@@ -146,6 +151,7 @@ public struct TraceAnalyses: Sendable {
     struct SideConsumer: EventConsumer {
         var gc: GCAnalysisBuilder
         var mmu: MutatorUtilizationBuilder
+        var mmuOnce: MutatorUtilizationBuilder
         var counters = CounterTracker(sink: CounterSeriesSink())
         let keep: Int
         var fed = 0
@@ -155,6 +161,7 @@ public struct TraceAnalyses: Sendable {
             fed += 1
             gc.add(ev)
             mmu.add(ev)
+            mmuOnce.add(ev)
             counters.add(ev)
         }
     }
@@ -169,7 +176,9 @@ public struct TraceAnalyses: Sendable {
                                                   keep: keep),
                                      label: "gotrace.analyses.main")
         let side = withSide ? PipelinedConsumer(SideConsumer(gc: GCAnalysisBuilder(tables: tables),
-                                                             mmu: MutatorUtilizationBuilder(flags: mmuFlags, tables: tables), keep: keep),
+                                                             mmu: MutatorUtilizationBuilder(flags: mmuFlags, tables: tables),
+                                                             mmuOnce: MutatorUtilizationBuilder(flags: mmuFlags.union(.workersOnce), tables: tables),
+                                                             keep: keep),
                                                 label: "gotrace.analyses.side") : nil
         let info = TraceStreamer.scan(reader, fileBytes: bytes.count, limit: nil, progress: progress) { batch in
             main.send(batch)

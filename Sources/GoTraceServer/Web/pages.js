@@ -305,12 +305,13 @@ async function regions() {
 // ---- MMU ------------------------------------------------------------------------
 
 async function mmu() {
-  const flagNames = [['stw', 1, 'STW'], ['background', 2, 'Background workers'], ['assist', 4, 'Mark assist'], ['sweep', 8, 'Sweep'], ['perproc', 16, 'Per-goroutine']];
+  const flagNames = [['stw', 1, 'STW'], ['background', 2, 'Background workers'], ['assist', 4, 'Mark assist'], ['sweep', 8, 'Sweep'], ['perproc', 16, 'Per-goroutine'],
+    ['once', 32, 'Count each worker run once', 'go tool trace counts a background mark worker twice from its second run on and releases it once, so its utilization drifts down and on a busy trace sticks at 0; this counts each run once (not in go tool trace)']];
   let flags = params.has('flags') ? Number(params.get('flags')) : 7;
   content.innerHTML = `<h1>Minimum mutator utilization</h1>
     <p>For each window length, the lowest fraction of time the program's goroutines could run in any window that long.
       Click the chart to list the worst windows of that length.</p>
-    <div class="toolbar" id="mmu-flags">${flagNames.map(([n, b, label]) => `<label><input type="checkbox" data-bit="${b}" ${flags & b ? 'checked' : ''}> ${label}</label>`).join('')}
+    <div class="toolbar" id="mmu-flags">${flagNames.map(([n, b, label, title]) => `<label${title ? ` title="${title}"` : ''}><input type="checkbox" data-bit="${b}" ${flags & b ? 'checked' : ''}> ${label}</label>`).join('')}
       <label><input type="checkbox" id="mmu-percentiles"> Show percentiles</label></div>
     <canvas class="chart" id="mmu-chart" style="width:100%;max-width:1100px;height:360px"></canvas>
     <h2 id="worst-title">Worst windows</h2><div id="worst"></div>`;
