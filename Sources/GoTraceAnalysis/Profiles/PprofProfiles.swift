@@ -57,6 +57,11 @@ public enum ProfileRestriction: Sendable, Equatable {
 /// Errors of the profile computation (Go's messages).
 public struct ProfileError: Error, CustomStringConvertible, Sendable {
     public var message: String
+
+    /// Go's error when no goroutine has the start function `name` ("" = any goroutine).
+    static func noMatchingGoroutines(_ name: String) -> ProfileError {
+        ProfileError(message: "failed to find matching goroutines for name: \(name)")
+    }
     public var description: String { message }
 }
 
@@ -111,7 +116,7 @@ public enum PprofProfiles {
             var name = ""
             if case .goroutinesNamed(let n) = restriction { name = n }
             guard let m = spans.goroutineIntervals(name: name) else {
-                throw ProfileError(message: "failed to find matching goroutines for name: \(name)")
+                throw ProfileError.noMatchingGoroutines(name)
             }
             intervals = m
         case .regionType(let t):

@@ -2,7 +2,8 @@ import GoTrace
 
 /// Every analysis `go tool trace` computes, from one streaming pass over a trace: goroutine
 /// summaries (with tasks, regions and logs), GC cycles and pauses, the MMU report with the
-/// `/mmu` page's default flags, and the whole-trace blocking and CPU profiles.
+/// `/mmu` page's default flags (and with background workers counted once, which Go does not),
+/// the timeline's counters, and the whole-trace blocking and CPU profiles.
 ///
 /// Nothing is kept per event: the trace is read on the calling thread while the analyses run on
 /// two others, fed in batches. That is what lets a 1 GB trace be analysed in a few GiB, where
@@ -36,7 +37,7 @@ public struct TraceAnalyses: Sendable {
     /// Go's error for the whole-trace profiles of a trace without goroutines (its profiles fail;
     /// `profiles` are then empty).
     public var profileError: ProfileError? {
-        summaries.goroutines.isEmpty ? ProfileError(message: "failed to find matching goroutines for name: ") : nil
+        summaries.goroutines.isEmpty ? ProfileError.noMatchingGoroutines("") : nil
     }
     /// The MMU flags `mmu` was computed with (the /mmu page's default).
     public static let mmuFlags = UtilFlags.pageDefault
@@ -56,7 +57,7 @@ public struct TraceAnalyses: Sendable {
         let (streamed, tables, none) = try pass.main.finish { m throws(TraceError) in
             (m.profiles.finish(summarizer: m.summarizer), m.summarizer.tables, !m.summarizer.hasGoroutines)
         }
-        let error = none ? ProfileError(message: "failed to find matching goroutines for name: ") : nil
+        let error = none ? ProfileError.noMatchingGoroutines("") : nil
         if let streamed { return (streamed, tables, error) }
         return (try twoPassProfiles(path: path), tables, error)
     }
