@@ -526,29 +526,17 @@ public struct GoroutineSummarizer {
     /// while the trace bounds come from the events up to the last Sync. Nothing is kept per event.
     /// Returns the read error that ended the stream early, if any (as Go, the analysis proceeds).
     public static func summarize(path: String) throws(TraceError) -> (summaries: GoroutineSummaries, error: TraceError?) {
-        let reader = try TraceReader(path: path)
+        let bytes = try TraceBytes(path: path)
+        let reader = try TraceReader(bytes: bytes)
         var s = GoroutineSummarizer(tables: reader.tables)
-        var failure: TraceError?
-        var validEnd: Int64?
-        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
-        while true {
-            let more: Bool
-            do {
-                more = try reader.next(into: &ev)
-            } catch {
-                failure = error
-                break
-            }
-            guard more else {
-                if s.eventCount > 0 { validEnd = s.lastTs }
-                break
-            }
-            s.add(ev)
+        let info = TraceStreamer.scan(reader, fileBytes: bytes.count, limit: nil, progress: nil) { batch in
+            for ev in batch { s.add(ev) }
         }
-        if failure != nil { validEnd = s.lastSyncTs }
+        let validEnd = info.error == nil ? (s.eventCount > 0 ? s.lastTs : nil) : s.lastSyncTs
         guard let validEnd else {
-            throw TraceError("failed to parse any useful part of the trace: \(failure?.message ?? "no events")")
+            throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")
         }
-        return (s.finalize(traceStart: s.firstTs, traceEnd: validEnd), failure)
+        let start = s.firstTs
+        return ((consume s).finalize(traceStart: start, traceEnd: validEnd), info.error)
     }
 }
