@@ -71,7 +71,8 @@ final class V2Reader {
     }
 
     @inline(__always) func mul(_ t: UInt64) -> Int64 {
-        let d = Double(t) * nsPerTick
+        // Below 2^63 a signed conversion gives the same double, without the unsigned fix-up.
+        let d = (t >> 63 == 0 ? Double(Int64(bitPattern: t)) : Double(t)) * nsPerTick
         if !(d < 9.2e18) { return Int64.max / 2 }
         if !(d > -9.2e18) { return Int64.min / 2 }
         return Int64(d)
@@ -407,18 +408,28 @@ final class V2Reader {
         return i
     }
 
+    /// Go's `heapDown`, moving the element through a hole instead of swapping at every level (the
+    /// same comparisons, so ties resolve as Go's do).
     private func siftDown(_ i: Int) {
-        var i = i
-        let n = frontier.count
-        while true {
-            var m = i
-            var minT = i < n ? frontier[i].time : Int64.max
-            let l = 2 * i + 1, r = 2 * i + 2
-            if l < n, frontier[l].time < minT { minT = frontier[l].time; m = l }
-            if r < n, frontier[r].time < minT { m = r }
-            if m == i { return }
-            frontier.swapAt(i, m)
-            i = m
+        frontier.withUnsafeMutableBufferPointer { h in
+            let n = h.count
+            guard i < n else { return }
+            var i = i
+            let moving = h[i]
+            while true {
+                let l = 2 * i + 1
+                if l >= n { break }
+                // Branch-free choice of the smaller child (the right one only if strictly smaller).
+                let lt = h[l].time
+                let rt = l + 1 < n ? h[l + 1].time : Int64.max
+                let right = rt < lt
+                let m = right ? l + 1 : l
+                let mt = right ? rt : lt
+                if !(mt < moving.time) { break }
+                h[i] = h[m]
+                i = m
+            }
+            h[i] = moving
         }
     }
 }
