@@ -29,7 +29,8 @@ def wait(m, js, timeout=30, what=""):
         return JSON.stringify({status: document.getElementById('status')?.textContent,
             ready: window.gotrace && window.gotrace.ready, fetched: t && t.fetched, reqSeq: t && t.reqSeq,
             changeSeq: t && t.changeSeq, doneChange: t && t.doneChange, rows: t && t.rows && t.rows.length,
-            cssW: t && t.cssW, cssH: t && t.cssH});""")
+            cssW: t && t.cssW, cssH: t && t.cssH, scrollY: t && t.scrollY, hidden: document.hidden,
+            errors: window.gotraceErrors || []});""")
     raise AssertionError(f"timed out waiting for {what or js}; page state: {state}")
 
 

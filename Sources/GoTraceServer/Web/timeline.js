@@ -144,9 +144,13 @@ export class Timeline {
   /** Something moved: redraw now, refetch soon. */
   changed() {
     this.changeSeq = (this.changeSeq || 0) + 1;
-    this.draw();
+    // The refetch is scheduled first, so that nothing in drawing can keep the data from coming.
+    // Changes are batched for 40 ms; the first data, and anything while the page is hidden (where
+    // browsers throttle timers hard), is asked for at once.
     clearTimeout(this.fetchTimer);
-    this.fetchTimer = setTimeout(() => this.fetch(), 40);
+    if (!this.fetched || document.hidden) queueMicrotask(() => this.fetch());
+    else this.fetchTimer = setTimeout(() => this.fetch(), 40);
+    this.draw();
     this.app.onWindowChange?.();
   }
 
