@@ -127,6 +127,18 @@ def run_trace(driver, binary, art, trace):
         info = api(base, "/api/info")
         driver.get(base + "/timeline")
         wait(driver, "return window.gotrace && window.gotrace.ready && window.gotrace.timeline.fetched > 0 && window.gotrace.timeline.idle()", what="first data")
+        # Rows laid out before the canvas was first measured (the order varies by browser and
+        # load): the scroll position must stay a number and the rows must still get their data.
+        y = driver.execute_script("""
+            const t = window.gotrace.timeline, h = t.cssH;
+            t.cssH = undefined;
+            t.setRows(t.rows);
+            const y = t.scrollY;
+            t.cssH = h;
+            t.resize();
+            return y;""")
+        check(isinstance(y, (int, float)) and y == y, f"{name}: scroll position {y} after laying out rows before a resize")
+        wait(driver, "return window.gotrace.timeline.idle() && window.gotrace.timeline.fetched > 0", what="data after an early layout")
         time.sleep(0.2)
         shot(driver, art, f"{name}-1-procs")
         ink = canvas_ink(driver)

@@ -52,6 +52,7 @@ export class Timeline {
     const dpr = window.devicePixelRatio || 1;
     this.cssW = Math.max(200, r.width);
     this.cssH = Math.max(100, r.height);
+    this.clampScroll();
     this.canvas.width = Math.round(this.cssW * dpr);
     this.canvas.height = Math.round(this.cssH * dpr);
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -120,8 +121,12 @@ export class Timeline {
   }
 
   clampScroll() {
-    const maxY = Math.max(0, (this.contentH || 0) - (this.cssH - RULER) + 20);
-    this.scrollY = Math.min(Math.max(0, this.scrollY), maxY);
+    // Rows can be laid out before the first resize has measured the canvas: without a height,
+    // the view is taken as empty (a NaN here would stick and hide every row for good).
+    const view = Number.isFinite(this.cssH) ? this.cssH - RULER : 0;
+    const maxY = Math.max(0, (this.contentH || 0) - view + 20);
+    const y = Number.isFinite(this.scrollY) ? this.scrollY : 0;
+    this.scrollY = Math.min(Math.max(0, y), maxY);
   }
 
   scrollToTrack(id) {
