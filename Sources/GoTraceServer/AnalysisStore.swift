@@ -81,25 +81,21 @@ final class AnalysisStore: Sendable {
         }
     }
 
-    /// Go's goroutine summaries: every event read, the broken tail of a partial trace included,
-    /// as `go tool trace` builds its goroutine, task and region pages.
-    func summaries() async throws(APIError) -> GoroutineSummaries {
-        if let s = state.withLock({ $0.summaries }) { return s }
-        return try await run { () throws(APIError) -> GoroutineSummaries in
+    /// One of the results of `prime()`, computing them all on first use.
+    private func primed<T: Sendable>(_ what: String, _ get: @escaping @Sendable (State) -> T?) async throws(APIError) -> T {
+        if let v = state.withLock({ get($0) }) { return v }
+        return try await run { () throws(APIError) -> T in
             try self.prime()
-            guard let s = self.state.withLock({ $0.summaries }) else { throw APIError("no summaries", status: 500) }
-            return s
+            guard let v = self.state.withLock({ get($0) }) else { throw APIError("no \(what)", status: 500) }
+            return v
         }
     }
 
-    func gc() async throws(APIError) -> GCAnalysis {
-        if let g = state.withLock({ $0.gc }) { return g }
-        return try await run { () throws(APIError) -> GCAnalysis in
-            try self.prime()
-            guard let g = self.state.withLock({ $0.gc }) else { throw APIError("no GC analysis", status: 500) }
-            return g
-        }
-    }
+    /// Go's goroutine summaries: every event read, the broken tail of a partial trace included,
+    /// as `go tool trace` builds its goroutine, task and region pages.
+    func summaries() async throws(APIError) -> GoroutineSummaries { try await primed("summaries") { $0.summaries } }
+
+    func gc() async throws(APIError) -> GCAnalysis { try await primed("GC analysis") { $0.gc } }
 
     /// Profile records of `kind` (whole trace, one goroutine group, or one region type). The four
     /// blocking profiles of a restriction are computed together (one pass) and kept.

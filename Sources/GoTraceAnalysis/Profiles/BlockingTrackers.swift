@@ -67,7 +67,6 @@ struct StackRecords {
     private var byStackID: [UInt32: Int] = [:]
     private var byPCs: [[UInt64]: Int] = [:]
     private var entries: [Entry] = []
-    private var inOrder = true
 
     private struct Entry {
         var stackID: UInt32
@@ -106,19 +105,14 @@ struct StackRecords {
                 byStackID[stackID] = i
             }
         }
-        if seq < entries[i].firstSeq {
-            entries[i].firstSeq = seq
-            inOrder = false
-        }
-        if i > 0 && seq < entries[i - 1].firstSeq { inOrder = false }
+        entries[i].firstSeq = min(entries[i].firstSeq, seq)
         entries[i].count &+= count
         entries[i].time &+= time
     }
 
     func records() -> [ProfileRecord] {
-        var es = entries
-        if !inOrder { es.sort { $0.firstSeq < $1.firstSeq } }
-        return es.map { e in
+        // A few hundred records: sorting them always is simpler than tracking whether they are.
+        entries.sorted { $0.firstSeq < $1.firstSeq }.map { e in
             ProfileRecord(stack: Array(tables.frames(ofStack: e.stackID).prefix(PprofProfiles.maxStack)),
                           count: e.count, time: e.time)
         }

@@ -69,9 +69,12 @@ struct StreamingProfiles {
         if ev.kind == .stateTransition { checkReplacement(ev, summarizer: summarizer) }
     }
 
+    /// A summary is replaced only by a creation (a transition from NotExist or Undetermined), so
+    /// only those are checked.
     @inline(__always)
     private mutating func checkReplacement(_ ev: Event, summarizer: borrowing GoroutineSummarizer) {
-        guard let st = ev.transition, case .goroutine(let id) = st.resource else { return }
+        guard let st = ev.transition, case .goroutine(let id) = st.resource,
+              st.goFrom == .notExist || st.goFrom == .undetermined else { return }
         let settled = settledSlot[id]
         if settled >= 0 && summarizer.span(of: id)?.slot != settled { exact = false }
     }
