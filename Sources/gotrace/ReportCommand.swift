@@ -142,6 +142,8 @@ struct Report: Encodable {
 
     struct MMU: Encodable {
         var flags: String
+        /// Span of the utilization functions.
+        var durationNs: Int64
         var points: [MMUPoint]
         /// The worst windows of `worstWindowNs` (1 ms, or the span if shorter).
         var worstWindowNs: Int64
@@ -240,7 +242,7 @@ struct Report: Encodable {
                 })
 
         func mmuOf(_ r: MMUReport) -> MMU {
-            MMU(flags: r.flags, points: r.curve.map { MMUPoint(windowNs: $0.window, mmu: $0.mmu) },
+            MMU(flags: r.flags, durationNs: r.duration, points: r.curve.map { MMUPoint(windowNs: $0.window, mmu: $0.mmu) },
                 worstWindowNs: r.worst.first?.window ?? 0, worst: Array((r.worst.first?.windows ?? []).prefix(top)))
         }
         mmu = mmuOf(a.mmu)
@@ -340,7 +342,7 @@ struct Report: Encodable {
         }
         out += "\nMMU (\(mmu.flags)), as go tool trace computes it: minimum mutator utilization by window  (gotrace mmu: other flags, percentiles)\n"
         out += mmuText(mmu)
-        let goSpan = mmu.points.last?.windowNs ?? 0, onceSpan = mmuWorkersOnce.points.last?.windowNs ?? 0
+        let goSpan = mmu.durationNs, onceSpan = mmuWorkersOnce.durationNs
         if mmuWorkersOnce.points.map(\.mmu) != mmu.points.map(\.mmu) || goSpan != onceSpan {
             out += "  Counting each background mark worker run once (go tool trace counts a worker's proc as in GC twice from the\n"
                 + "  worker's second run on and releases it once, so its utilization drifts down and on a busy trace sticks at 0;\n"
