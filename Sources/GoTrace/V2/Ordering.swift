@@ -148,11 +148,35 @@ final class Ordering {
 
     init(tables: TraceTables) {
         self.tables = tables
+        scratch.initialize(to: Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID))
+        out = scratch
     }
 
     let gStates = IDTable<GState>(capacity: 1024)
     let pStates = IDTable<PState>(capacity: 64)
-    let mStates = IDTable<MState>(capacity: 64)
+    /// Thread states, by slot: each batch cursor finds its thread's slot on its first event, so
+    /// reading the thread's context for every event is one array load.
+    let mSlots = RawArray<MState>()
+    private let mSlotOf = IDTable<Int>(capacity: 64)
+    private var mIDs: [Int64] = []
+
+    /// The state of thread `m`, if it has been seen.
+    @inline(__always) func mState(_ m: Int64) -> MState? {
+        guard let i = mSlotOf[m] else { return nil }
+        return mSlots[i]
+    }
+
+    /// The slot of thread `m`, created (with no goroutine or proc) on first sight, as Go's
+    /// ordering adds a thread's state.
+    func mSlot(_ m: Int64) -> Int {
+        if let i = mSlotOf[m] { return i }
+        mSlots.append(MState(g: noID, p: noID))
+        mIDs.append(m)
+        mSlotOf.set(m, mSlots.count - 1)
+        return mSlots.count - 1
+    }
+
+    func setMState(_ m: Int64, _ s: MState) { mSlots[mSlot(m)] = s }
     var gCold: [Int64: Cold] = [:]
 
     /// Forgets a goroutine, with its cold state if it has any.
@@ -168,7 +192,33 @@ final class Ordering {
     /// pushes at most three, and the reader drains the queue before advancing again.
     let queue = EventQueue()
 
-    @inline(__always) func push(_ e: Event, bad: UInt8 = 0) { queue.push(e, bad) }
+    /// Where `advance` writes the first event it emits, set by the reader before each advance
+    /// (its caller's output); any further ones queue up. Saves copying every event through the
+    /// queue.
+    var out: UnsafeMutablePointer<Event>
+    var outBad: UInt8 = 0
+    /// Whether `out` has been written since the reader last reset it.
+    var emitted = false
+    /// The output when the reader wants the event for itself.
+    let scratch = UnsafeMutablePointer<Event>.allocate(capacity: 1)
+
+    deinit { scratch.deallocate() }
+
+    @inline(__always) func push(_ e: Event, bad: UInt8 = 0) {
+        if emitted {
+            queue.push(e, bad)
+        } else {
+            out.pointee = e
+            outBad = bad
+            emitted = true
+        }
+    }
+
+    /// Directs the next emitted event to `p`.
+    @inline(__always) func emit(into p: UnsafeMutablePointer<Event>) {
+        out = p
+        emitted = false
+    }
     @inline(__always) func pop() -> (event: Event, bad: UInt8)? { queue.pop() }
     @inline(__always) func pop(into ev: inout Event, bad: inout UInt8) -> Bool { queue.pop(into: &ev, bad: &bad) }
 
@@ -224,18 +274,17 @@ final class Ordering {
         return desc
     }
 
-    /// Tries to advance `ev`, the next event of thread `m` in generation `gen`.
-    func advance(_ ev: inout RawEvent, m: Int64, gen: UInt64) throws(TraceError) -> Bool {
+    /// Tries to advance `ev`, the next event of thread `m` in generation `gen`. `slot` caches the
+    /// thread's state slot for the caller (-1 until this thread's first event).
+    func advance(_ ev: inout RawEvent, m: Int64, slot: inout Int, gen: UInt64) throws(TraceError) -> Bool {
         if initialGen == 0 { initialGen = gen }
         var g = noID, p = noID
         let hasM = m != noID
         if hasM {
-            if let s = mStates[m] {
-                g = s.g
-                p = s.p
-            } else {
-                mStates.set(m, MState(g: noID, p: noID))
-            }
+            if slot < 0 { slot = mSlot(m) }
+            let s = mSlots[slot]
+            g = s.g
+            p = s.p
         }
         var ng = g, np = p
         let ok: Bool
@@ -515,7 +564,7 @@ final class Ordering {
         // Go writes the new context back unconditionally; handlers never touch this M's own
         // entry, so writing only changes is the same.
         if ok && hasM && (ng != g || np != p) {
-            mStates.set(m, MState(g: ng, p: np))
+            mSlots[slot] = MState(g: ng, p: np)
         }
         return ok
     }
@@ -610,7 +659,8 @@ final class Ordering {
         if status == ProcWire.syscallAbandoned && oldState == .running {
             // Go iterates a map here; with one match (the normal case) the result is the same.
             var found = false
-            mStates.forEach { mid, s in
+            for i in 0..<mSlots.count {
+                let mid = mIDs[i], s = mSlots[i]
                 if s.p == pid {
                     cm = mid
                     cp = pid
@@ -646,9 +696,9 @@ final class Ordering {
             push(ev.event(g, p, m), bad: ev.badMask)
             return true
         }
-        guard let other = mStates[mid] else { throw TraceError("stole proc from non-existent thread \(mid)") }
+        guard let other = mState(mid) else { throw TraceError("stole proc from non-existent thread \(mid)") }
         if other.p != pid { throw TraceError("tried to steal proc \(pid) from thread \(mid), but got proc \(other.p) instead") }
-        mStates.set(mid, MState(g: other.g, p: noID))
+        setMState(mid, MState(g: other.g, p: noID))
         push(ev.event(g, p, m), bad: ev.badMask)
         return true
     }
@@ -683,13 +733,13 @@ final class Ordering {
                 }
                 ng = gid
             } else {
-                if let other = mStates[mid] {
+                if let other = mState(mid) {
                     if other.g != gid {
                         throw TraceError("inconsistent thread for syscalling goroutine \(gid): thread has goroutine \(other.g)")
                     }
                     cg = other.g
                 } else {
-                    mStates.set(mid, MState(g: gid, p: noID))
+                    setMState(mid, MState(g: gid, p: noID))
                 }
                 cm = mid
             }
