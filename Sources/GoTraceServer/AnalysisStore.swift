@@ -8,31 +8,28 @@ import Synchronization
 /// The first request for any of what the pages start with (goroutine summaries, GC, the /mmu
 /// page's default utilization, the whole-trace profiles) computes all of it in one streaming
 /// pass (`TraceAnalyses`: nothing kept per event). The rest (other MMU flags, profiles of a
-/// goroutine group or region type) reads a loaded `Trace`, loaded on the first request that
-/// needs it and kept only for traces up to `keepTraceBytes` (a 1 GB trace's events take about
-/// 1.7 GiB): larger ones are loaded per computation and released, trading time for memory.
+/// goroutine group or region type) streams the trace once more per computation, with the
+/// goroutine and region intervals taken from the kept summaries: the trace is never loaded.
 /// Computations run one at a time on a serial queue, off the server's threads, so memory stays
 /// bounded.
 final class AnalysisStore: Sendable {
     let path: String
-    let fileBytes: Int
-    static let keepTraceBytes = 400 << 20
     private let queue = DispatchQueue(label: "gotrace.analysis")
     private let state = Mutex(State())
 
     struct State {
-        var trace: Trace?
         var summaries: GoroutineSummaries?
         var gc: GCAnalysis?
         var records: [String: Result<[ProfileRecord], ProfileError>] = [:]
         var mmu: [Int: [[MutatorUtil]]] = [:]
-        var tail: [Event]?
+        /// How many events the views other than the summaries take: a broken trace's events up
+        /// to its last complete generation (as `go tool trace` keeps); nil for all.
+        var keep: Int?
         var primed = false
     }
 
-    init(path: String, fileBytes: Int) {
+    init(path: String) {
         self.path = path
-        self.fileBytes = fileBytes
     }
 
     /// Runs `body` on the analysis queue and returns its result.
@@ -43,19 +40,6 @@ final class AnalysisStore: Sendable {
             }
         }
         return try r.get()
-    }
-
-    /// The loaded trace (on the analysis queue only).
-    private func trace() throws(APIError) -> Trace {
-        if let t = state.withLock({ $0.trace }) { return t }
-        let t: Trace
-        do throws(TraceError) {
-            t = try Trace.load(path: path)
-        } catch {
-            throw APIError("cannot load the trace: \(error.description)", status: 500)
-        }
-        if fileBytes <= Self.keepTraceBytes { state.withLock { $0.trace = t } }
-        return t
     }
 
     private static func recordsKey(_ k: PprofKind, _ r: ProfileRestriction) -> String { "\(k)|\(r)" }
@@ -71,6 +55,7 @@ final class AnalysisStore: Sendable {
         }
         state.withLock { st in
             st.primed = true
+            st.keep = a.info.error == nil ? nil : a.info.validEvents
             st.summaries = a.summaries
             st.gc = a.gc
             st.mmu[TraceAnalyses.mmuFlags.rawValue] = a.utilization
@@ -102,25 +87,26 @@ final class AnalysisStore: Sendable {
     func records(_ kind: PprofKind, restriction: ProfileRestriction) async throws(APIError) -> ([ProfileRecord], TraceTables) {
         let key = { @Sendable (k: PprofKind) in Self.recordsKey(k, restriction) }
         let r = try await run { () throws(APIError) -> (Result<[ProfileRecord], ProfileError>, TraceTables) in
-            if restriction == .allGoroutines {
-                try self.prime()
-                if let r = self.state.withLock({ $0.records[key(kind)] }), let tables = self.state.withLock({ $0.summaries?.tables }) {
-                    return (r, tables)
-                }
-            }
-            let t = try self.trace()
-            if let r = self.state.withLock({ $0.records[key(kind)] }) { return (r, t.tables) }
-            let tail = self.state.withLock({ $0.tail }) ?? PprofProfiles.tailEvents(path: self.path, of: t)
-            self.state.withLock { $0.tail = tail }
+            try self.prime()
+            let (cached, summaries, keep) = self.state.withLock { ($0.records[key(kind)], $0.summaries, $0.keep) }
+            guard let summaries else { throw APIError("no summaries", status: 500) }
+            if let cached { return (cached, summaries.tables) }
             let kinds: [PprofKind] = kind == .cpu ? [.cpu] : [.net, .sync, .syscall, .sched]
+            let intervals: [Int64: [ClosedInterval]]
             do throws(ProfileError) {
-                let all = try PprofProfiles.records(kinds, trace: t, restriction: restriction, tail: tail)
-                self.state.withLock { st in for k in kinds { st.records[key(k)] = .success(all[k] ?? []) } }
-                return (.success(all[kind] ?? []), t.tables)
+                intervals = try PprofProfiles.intervals(restriction, summaries: summaries)
             } catch {
                 self.state.withLock { st in for k in kinds { st.records[key(k)] = .failure(error) } }
-                return (.failure(error), t.tables)
+                return (.failure(error), summaries.tables)
             }
+            let streamed: (records: [PprofKind: [ProfileRecord]], tables: TraceTables)
+            do throws(TraceError) {
+                streamed = try PprofProfiles.records(kinds, path: self.path, intervals: intervals, restriction: restriction, keep: keep)
+            } catch {
+                throw APIError("cannot read the trace: \(error.description)", status: 500)
+            }
+            self.state.withLock { st in for k in kinds { st.records[key(k)] = .success(streamed.records[k] ?? []) } }
+            return (.success(streamed.records[kind] ?? []), streamed.tables)
         }
         switch r.0 {
         case .success(let recs): return (recs, r.1)
@@ -132,9 +118,14 @@ final class AnalysisStore: Sendable {
     func utilization(_ flags: UtilFlags) async throws(APIError) -> [[MutatorUtil]] {
         if let u = state.withLock({ $0.mmu[flags.rawValue] }) { return u }
         return try await run { () throws(APIError) -> [[MutatorUtil]] in
-            if flags == TraceAnalyses.mmuFlags { try self.prime() }
+            try self.prime()
             if let u = self.state.withLock({ $0.mmu[flags.rawValue] }) { return u }
-            let u = MutatorUtilizationBuilder.compute(try self.trace(), flags: flags)
+            let u: [[MutatorUtil]]
+            do throws(TraceError) {
+                u = try MutatorUtilizationBuilder.compute(path: self.path, flags: flags, keep: self.state.withLock { $0.keep })
+            } catch {
+                throw APIError("cannot read the trace: \(error.description)", status: 500)
+            }
             self.state.withLock { $0.mmu[flags.rawValue] = u }
             return u
         }

@@ -47,7 +47,7 @@ public final class ViewerSession: Sendable {
         self.model = model
         self.info = info
         regions = RegionIndex(model: model)
-        analysis = AnalysisStore(path: path, fileBytes: info.fileBytes)
+        analysis = AnalysisStore(path: path)
         var exec = [Int64](repeating: 0, count: model.goroutineIDs.count)
         for i in 0..<model.sliceCount { exec[Int(model.sliceG(i))] &+= model.sliceEnd(i) - model.sliceStart[i] }
         execTime = exec

@@ -61,20 +61,27 @@ struct Pprof: ParsableCommand {
                 fail("failed to generate pprof: \(error)\n")
             }
         } else {
-            // As go tool trace: the trace is read before the type is checked.
-            let loaded: Trace
+            // Two streaming passes (the trace is never loaded): Go's goroutine summaries give the
+            // goroutine or region intervals, then the samples are measured against them. As go
+            // tool trace, the trace is read before the type is checked.
+            let pass: (summaries: GoroutineSummaries, info: TraceStreamInfo)
             do {
-                loaded = try Trace.load(path: trace)
+                pass = try GoroutineSummarizer.summarizeStreaming(path: trace)
             } catch {
                 fail(error.message)
+            }
+            // What loading would refuse: nothing up to a complete generation.
+            if pass.info.validEvents == 0 {
+                fail("failed to parse any useful part of the trace: \(pass.info.error?.message ?? "no events")")
             }
             guard let kind = PprofKind(rawValue: type), !(goSpelling && kind == .cpu) else {
                 fail("unknown pprof type \(type)\n")
             }
             do {
-                let tail = PprofProfiles.tailEvents(path: trace, of: loaded)
-                let records = try PprofProfiles.records(kind, trace: loaded, restriction: restriction, tail: tail)
-                bytes = try PprofProfiles.pprof(kind, records: records, tables: loaded.tables)
+                let intervals = try PprofProfiles.intervals(restriction, summaries: pass.summaries)
+                let keep = pass.info.error == nil ? nil : pass.info.validEvents
+                let streamed = try PprofProfiles.records([kind], path: trace, intervals: intervals, restriction: restriction, keep: keep)
+                bytes = try PprofProfiles.pprof(kind, records: streamed.records[kind] ?? [], tables: streamed.tables)
             } catch {
                 fail("failed to generate pprof: \(error)\n")
             }

@@ -88,6 +88,10 @@ enum PprofGoldens {
         let trace = try Trace.load(path: PprofGoldens.tracePath(name))
         let tail = PprofProfiles.tailEvents(path: PprofGoldens.tracePath(name), of: trace)
         let spans = ProfileSpans(trace: trace, tail: tail)
+        // The streaming way (what the viewer and `gotrace pprof --region` do): intervals from the
+        // goroutine summaries, samples from a second pass over the file.
+        let pass = try GoroutineSummarizer.summarizeStreaming(path: PprofGoldens.tracePath(name))
+        let keep = pass.info.error == nil ? nil : pass.info.validEvents
         var cases: [(ProfileRestriction, String?)] = [(.allGoroutines, nil)]
         for t in PprofGoldens.regionTypes(name) { cases.append((.regionType(t), t)) }
         for (restriction, region) in cases {
@@ -97,6 +101,10 @@ enum PprofGoldens {
                 let got: [String]
                 do {
                     let records = try PprofProfiles.records(kind, trace: trace, restriction: restriction, tail: tail, spans: spans)
+                    let intervals = try PprofProfiles.intervals(restriction, summaries: pass.summaries)
+                    let streamed = try PprofProfiles.records([kind], path: PprofGoldens.tracePath(name), intervals: intervals,
+                                                             restriction: restriction, keep: keep).records[kind]
+                    #expect(streamed == records, "\(label): streamed \(streamed?.count ?? -1) records, loaded \(records.count)")
                     let gz = try PprofProfiles.pprof(kind, records: records, tables: trace.tables)
                     let p = try Perftools_Profiles_Profile(serializedBytes: try PprofGzipTests.gunzipStored(gz))
                     got = PprofGoldens.render(p)

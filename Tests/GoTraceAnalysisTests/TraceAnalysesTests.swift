@@ -44,6 +44,28 @@ import Testing
             where ours.times != theirs.times || ours.maxima != theirs.maxima || ours.lasts != theirs.lasts {
             out.append("counters \(name)")
         }
+        // What the viewer's analysis store streams with the kept summaries (never loading the
+        // trace): group- and region-restricted profiles and other MMU flags, against the loaded way.
+        let keep = a.info.error == nil ? nil : a.info.validEvents
+        var restrictions: [ProfileRestriction] = [.allGoroutines]
+        restrictions += Set(a.summaries.goroutines.map(\.name)).sorted().map { .goroutinesNamed($0) }
+        restrictions += Set(a.summaries.regions.map(\.name)).sorted().map { .regionType($0) }
+        restrictions.append(.goroutinesNamed("no.such.function"))
+        for r in restrictions {
+            let loaded = Result { () throws(ProfileError) in try PprofProfiles.records(PprofKind.allCases, trace: trace, restriction: r, tail: tail) }
+            let streamed = Result { () throws(ProfileError) in try PprofProfiles.intervals(r, summaries: a.summaries) }
+                .map { try? PprofProfiles.records(PprofKind.allCases, path: path, intervals: $0, restriction: r, keep: keep).records }
+            switch (loaded, streamed) {
+            case (.success(let l), .success(let s?)):
+                for k in PprofKind.allCases where l[k] != s[k] { out.append("\(r) profile \(k): \(s[k]?.count ?? -1) records vs \(l[k]?.count ?? -1)") }
+            case (.failure(let l), .failure(let s)) where l.message == s.message: break
+            default: out.append("\(r): \(streamed) vs \(loaded)")
+            }
+        }
+        for flags in [UtilFlags.perProc, UtilFlags(rawValue: 31), UtilFlags.pageDefault.union(.workersOnce)] {
+            let streamed = try MutatorUtilizationBuilder.compute(path: path, flags: flags, keep: keep)
+            if streamed != MutatorUtilizationBuilder.compute(trace, flags: flags) { out.append("utilization \(flags.rawValue)") }
+        }
         let alone = try TraceAnalyses.wholeTraceProfiles(path: path)
         for k in PprofKind.allCases where alone.profiles[k] != a.profiles[k] { out.append("wholeTraceProfiles \(k)") }
         if (alone.error == nil) != (a.profileError == nil) { out.append("wholeTraceProfiles error") }

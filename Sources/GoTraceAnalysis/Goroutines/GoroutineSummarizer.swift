@@ -526,6 +526,13 @@ public struct GoroutineSummarizer {
     /// while the trace bounds come from the events up to the last Sync. Nothing is kept per event.
     /// Returns the read error that ended the stream early, if any (as Go, the analysis proceeds).
     public static func summarize(path: String) throws(TraceError) -> (summaries: GoroutineSummaries, error: TraceError?) {
+        let (summaries, info) = try summarizeStreaming(path: path)
+        return (summaries, info.error)
+    }
+
+    /// The same, with what the stream learned (how far the trace is complete: the events a
+    /// loaded trace would keep).
+    public static func summarizeStreaming(path: String) throws(TraceError) -> (summaries: GoroutineSummaries, info: TraceStreamInfo) {
         let bytes = try TraceBytes(path: path)
         let reader = try TraceReader(bytes: bytes)
         var s = GoroutineSummarizer(tables: reader.tables)
@@ -537,6 +544,6 @@ public struct GoroutineSummarizer {
             throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")
         }
         let start = s.firstTs
-        return ((consume s).finalize(traceStart: start, traceEnd: validEnd), info.error)
+        return ((consume s).finalize(traceStart: start, traceEnd: validEnd), info)
     }
 }

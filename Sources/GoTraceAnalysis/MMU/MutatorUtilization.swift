@@ -54,7 +54,7 @@ public struct MutatorUtil: Sendable, Equatable {
 /// Reproduces Go's algorithm exactly, quirks included (see trace-analyses.md section 5.1). Where Go
 /// would crash on a malformed trace (an event without a P touching per-P state, a P index beyond
 /// GOMAXPROCS) the event's contribution is ignored instead.
-public struct MutatorUtilizationBuilder {
+public struct MutatorUtilizationBuilder: EventConsumer {
     public let flags: UtilFlags
     let tables: TraceTables
 
@@ -94,6 +94,13 @@ public struct MutatorUtilizationBuilder {
         var b = MutatorUtilizationBuilder(flags: flags, tables: trace.tables)
         var c = trace.events.cursor()
         while let ev = c.next() { b.add(ev) }
+        return b.finish()
+    }
+
+    /// The same, streaming the trace at `path` (nothing kept per event): the first `keep` events
+    /// (see `TraceStreamer.feed`), all when nil.
+    public static func compute(path: String, flags: UtilFlags, keep: Int?) throws(TraceError) -> [[MutatorUtil]] {
+        var (b, _) = try TraceStreamer.feed(path: path, keep: keep) { MutatorUtilizationBuilder(flags: flags, tables: $0) }
         return b.finish()
     }
 

@@ -122,54 +122,43 @@ public enum PprofProfiles {
         case .regionType(let t):
             intervals = spans.regionIntervals(type: t)
         }
-        // The intervals, flattened and indexed by goroutine (no dictionary lookup per event).
-        var ivIndex = GoroutineMap<Int32>(empty: -1)
-        var ivOffsets: [Int] = [0]
-        var ivList: [ClosedInterval] = []
-        ivOffsets.reserveCapacity(intervals.count + 1)
-        for (id, list) in intervals {
-            ivIndex[id] = Int32(truncatingIfNeeded: ivOffsets.count - 1)
-            ivList.append(contentsOf: list)
-            ivOffsets.append(ivList.count)
-        }
-        var out: [PprofKind: [ProfileRecord]] = [:]
-        var trackers = BlockingTrackers(kinds: kinds, tables: trace.tables)
-        if !trackers.isEmpty {
-            var stacks = trackers.trackers.map { _ in StackRecords(tables: trace.tables) }
-            var seq = 0
-            for ev in trace.events {
-                seq += 1
-                trackers.add(ev) { t, id, sample, stackID in
-                    var d: Int64 = 0
-                    let k = Int(ivIndex[id])
-                    if k >= 0 {
-                        for i in ivList[ivOffsets[k]..<ivOffsets[k + 1]] {
-                            let o = i.overlap(sample)
-                            if o > 0 { d &+= o }
-                        }
-                    }
-                    if d > 0 { stacks[t].add(stackID: stackID, count: 1, time: d, seq: seq) }
-                }
+        var b = RestrictedProfileBuilder(kinds: kinds, intervals: intervals, wholeTrace: restriction == .allGoroutines, tables: trace.tables)
+        for ev in trace.events { b.add(ev) }
+        return b.finish()
+    }
+
+    /// The intervals `restriction` covers, per goroutine, from Go's goroutine summaries (where
+    /// `go tool trace` takes them: `pprofMatchingGoroutines`, `pprofMatchingRegions`). Throws
+    /// Go's error when no goroutine matches a goroutine restriction.
+    public static func intervals(_ restriction: ProfileRestriction, summaries: GoroutineSummaries) throws(ProfileError) -> [Int64: [ClosedInterval]] {
+        var res: [Int64: [ClosedInterval]] = [:]
+        switch restriction {
+        case .allGoroutines, .goroutinesNamed:
+            var name = ""
+            if case .goroutinesNamed(let n) = restriction { name = n }
+            for g in summaries.goroutines where name.isEmpty || g.name == name {
+                res[g.id] = [ClosedInterval(start: g.startTime, end: g.endTime == 0 ? summaries.traceEnd : g.endTime)]
             }
-            for (t, tracker) in trackers.trackers.enumerated() { out[tracker.kind] = stacks[t].records() }
-        }
-        if kinds.contains(.cpu) {
-            // CPU samples: counted where the restriction covers the sample's goroutine at its time;
-            // samples outside any goroutine count only in the whole-trace profile.
-            var stacks = StackRecords(tables: trace.tables)
-            var seq = 0
-            for ev in trace.events where ev.kind == .stackSample {
-                seq += 1
-                if restriction != .allGoroutines {
-                    let at = ClosedInterval(start: ev.time, end: ev.time)
-                    guard let list = intervals[ev.goroutine],
-                          list.contains(where: { $0.start <= at.start && at.end <= $0.end }) else { continue }
-                }
-                stacks.add(stackID: ev.stackID, count: 1, time: cpuPeriodNanoseconds, seq: seq)
+            if res.isEmpty { throw ProfileError.noMatchingGoroutines(name) }
+        case .regionType(let t):
+            for g in summaries.goroutines {
+                let list = g.regions.lazy.map { summaries.regions[$0] }.filter { $0.name == t }
+                    .map { ClosedInterval(start: $0.start?.time ?? summaries.traceStart, end: $0.end?.time ?? summaries.traceEnd) }
+                if !list.isEmpty { res[g.id] = ProfileSpans.outermost(Array(list)) }
             }
-            out[.cpu] = stacks.records()
         }
-        return out
+        return res
+    }
+
+    /// Profiles of `kinds` restricted to `intervals` (see `intervals(_:summaries:)`), streaming
+    /// the trace at `path` once: nothing is kept per event. `keep`: how many events count (those
+    /// up to the last complete generation of a broken trace, as a loaded trace holds); nil for all.
+    public static func records(_ kinds: [PprofKind], path: String, intervals: [Int64: [ClosedInterval]],
+                               restriction: ProfileRestriction, keep: Int?) throws(TraceError) -> (records: [PprofKind: [ProfileRecord]], tables: TraceTables) {
+        let (b, tables) = try TraceStreamer.feed(path: path, keep: keep) { tables in
+            RestrictedProfileBuilder(kinds: kinds, intervals: intervals, wholeTrace: restriction == .allGoroutines, tables: tables)
+        }
+        return (b.finish(), tables)
     }
 
     /// The pprof message for `records` (Go's `traceviewer.BuildProfile`; for `cpu`, a CPU
@@ -182,5 +171,72 @@ public enum PprofProfiles {
     public static func pprof(_ kind: PprofKind, records: [ProfileRecord], tables: TraceTables) throws -> [UInt8] {
         let bytes: [UInt8] = try profile(kind, records: records, tables: tables).serializedBytes()
         return Gzip.stored(bytes)
+    }
+}
+
+/// Profile records over per-goroutine intervals, fed the events one at a time: Go's blocking
+/// profiles (each blocked interval counts for its overlap with the goroutine's intervals) and the
+/// CPU profile (a sample counts where an interval covers it; outside any goroutine only in the
+/// whole-trace profile).
+struct RestrictedProfileBuilder: EventConsumer {
+    private let intervals: [Int64: [ClosedInterval]]
+    private let wholeTrace: Bool
+    private let wantCPU: Bool
+    /// The intervals, flattened and indexed by goroutine (no dictionary lookup per event).
+    private var ivIndex = GoroutineMap<Int32>(empty: -1)
+    private var ivOffsets: [Int] = [0]
+    private var ivList: [ClosedInterval] = []
+    private var trackers: BlockingTrackers
+    private var stacks: [StackRecords]
+    private var cpu: StackRecords
+    private var seq = 0
+    private var cpuSeq = 0
+
+    init(kinds: [PprofKind], intervals: [Int64: [ClosedInterval]], wholeTrace: Bool, tables: TraceTables) {
+        self.intervals = intervals
+        self.wholeTrace = wholeTrace
+        wantCPU = kinds.contains(.cpu)
+        ivOffsets.reserveCapacity(intervals.count + 1)
+        for (id, list) in intervals {
+            ivIndex[id] = Int32(truncatingIfNeeded: ivOffsets.count - 1)
+            ivList.append(contentsOf: list)
+            ivOffsets.append(ivList.count)
+        }
+        trackers = BlockingTrackers(kinds: kinds, tables: tables)
+        stacks = trackers.trackers.map { _ in StackRecords(tables: tables) }
+        cpu = StackRecords(tables: tables)
+    }
+
+    mutating func add(_ ev: Event) {
+        seq += 1
+        if !trackers.isEmpty {
+            let seq = seq
+            trackers.add(ev) { t, id, sample, stackID in
+                var d: Int64 = 0
+                let k = Int(ivIndex[id])
+                if k >= 0 {
+                    for i in ivList[ivOffsets[k]..<ivOffsets[k + 1]] {
+                        let o = i.overlap(sample)
+                        if o > 0 { d &+= o }
+                    }
+                }
+                if d > 0 { stacks[t].add(stackID: stackID, count: 1, time: d, seq: seq) }
+            }
+        }
+        if wantCPU && ev.kind == .stackSample {
+            cpuSeq += 1
+            if !wholeTrace {
+                guard let list = intervals[ev.goroutine],
+                      list.contains(where: { $0.start <= ev.time && ev.time <= $0.end }) else { return }
+            }
+            cpu.add(stackID: ev.stackID, count: 1, time: PprofProfiles.cpuPeriodNanoseconds, seq: cpuSeq)
+        }
+    }
+
+    func finish() -> [PprofKind: [ProfileRecord]] {
+        var out: [PprofKind: [ProfileRecord]] = [:]
+        for (t, tracker) in trackers.trackers.enumerated() { out[tracker.kind] = stacks[t].records() }
+        if wantCPU { out[.cpu] = cpu.records() }
+        return out
     }
 }

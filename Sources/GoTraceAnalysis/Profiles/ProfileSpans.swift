@@ -85,16 +85,22 @@ public struct ProfileSpans: Sendable {
                 list.append(ClosedInterval(start: r.start ?? startTime, end: r.end ?? endTime))
             }
             if list.isEmpty { continue }
-            list.sort { $0.start != $1.start ? $0.start < $1.start : $0.end < $1.end }
-            var kept: [ClosedInterval] = []
-            var lastEnd: Int64 = 0
-            for i in list where lastEnd <= i.start {
-                kept.append(i)
-                lastEnd = i.end
-            }
-            res[id] = kept
+            res[id] = ProfileSpans.outermost(list)
         }
         return res
+    }
+
+    /// The outermost non-overlapping intervals of `list`, in time order (Go's
+    /// `pprofMatchingRegions` after collecting a goroutine's regions).
+    static func outermost(_ list: [ClosedInterval]) -> [ClosedInterval] {
+        let sorted = list.sorted { $0.start != $1.start ? $0.start < $1.start : $0.end < $1.end }
+        var kept: [ClosedInterval] = []
+        var lastEnd: Int64 = 0
+        for i in sorted where lastEnd <= i.start {
+            kept.append(i)
+            lastEnd = i.end
+        }
+        return kept
     }
 
     private struct Builder {
