@@ -84,9 +84,8 @@ struct GCCommand: ParsableCommand {
 
     func run() throws {
         if let top, top < 0 { throw ValidationError("--top must be >= 0") }
-        let loaded = try MMUCommand.load(trace)
-        let a = GCAnalysis.compute(loaded)
-        let tables = loaded.tables
+        var (builder, tables, _) = try MMUCommand.stream(trace) { GCAnalysisBuilder(tables: $0) }
+        let a = builder.finish()
         var pauses = a.pausesByDuration
         if let top { pauses = Array(pauses.prefix(top)) }
 

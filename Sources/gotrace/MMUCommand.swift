@@ -70,8 +70,8 @@ struct MMUCommand: ParsableCommand {
             }
         }
         guard examples >= 0 else { throw ValidationError("--examples must be >= 0") }
-        let loaded = try MMUCommand.load(trace)
-        let report = MMUReport.compute(loaded, flags: flags, windows: windows, examples: examples)
+        var (builder, _, info) = try MMUCommand.stream(trace) { MutatorUtilizationBuilder(flags: flags, tables: $0) }
+        let report = MMUReport.compute(util: builder.finish(), startTime: info.firstTime, flags: flags, windows: windows, examples: examples)
         var out = FileHandleOutput()
         defer { out.flush() }
         if json {
@@ -131,20 +131,24 @@ struct MMUCommand: ParsableCommand {
         return Int64(total.rounded())
     }
 
-    /// Loads a trace, reporting a partial trace as go tool trace does.
-    static func load(_ path: String) throws -> Trace {
-        let loaded: Trace
+    /// Streams the events a loaded trace would hold into a consumer (nothing kept per event; a
+    /// trace whose last generation is broken is read twice), reporting a partial trace as go tool
+    /// trace does.
+    static func stream<C: EventConsumer>(_ path: String, _ make: (TraceTables) -> C) throws -> (C, TraceTables, TraceStreamInfo) {
+        let r: (consumer: C, tables: TraceTables, info: TraceStreamInfo)
         do {
-            loaded = try Trace.load(path: path)
+            r = try TraceStreamer.consumeValid(path: path, progress: Progress.reporter(for: path), make)
         } catch {
+            Progress.clear()
             FileHandleOutput.stderr("\(error.description)\n")
             throw ExitCode(1)
         }
-        if let e = loaded.error {
+        Progress.clear()
+        if let e = r.info.error {
             FileHandleOutput.stderr("Encountered error, but able to proceed. Error: \(e.description)\n")
-            if let m = loaded.lossMessage { FileHandleOutput.stderr(m + "\n") }
+            if let m = r.info.lossMessage { FileHandleOutput.stderr(m + "\n") }
         }
-        return loaded
+        return (r.consumer, r.tables, r.info)
     }
 }
 

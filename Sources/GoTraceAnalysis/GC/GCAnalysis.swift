@@ -93,7 +93,7 @@ public struct GCAnalysis: Sendable, Codable {
 }
 
 /// Builds `GCAnalysis` one event at a time.
-public struct GCAnalysisBuilder {
+public struct GCAnalysisBuilder: EventConsumer {
     let tables: TraceTables
     private var cycles: [GCCycle] = []
     private var openCycle: Int?

@@ -40,7 +40,7 @@ final class PipelinedConsumer<C: EventConsumer>: @unchecked Sendable {
 
 /// Streams a trace's events in batches, keeping nothing per event, and reports what it learned:
 /// how far the trace read cleanly, and up to which event it is complete (its last Sync).
-enum TraceStreamer {
+public enum TraceStreamer {
     static let batchSize = 8192
 
     /// Reads `reader` to its end, or to its first error, or until `limit` events have been read,
@@ -95,6 +95,27 @@ enum TraceStreamer {
 }
 
 extension TraceStreamer {
+    /// Feeds a consumer made for the trace's tables the events a loaded trace holds, streaming
+    /// (nothing kept per event): all of a clean trace; of one whose last generation is broken,
+    /// those up to its last complete generation, which is known only at the end (the trace is
+    /// then read a second time, into a fresh consumer). Throws what loading throws when nothing
+    /// useful can be read; `info` tells what reading learned (its error, the loss message).
+    public static func consumeValid<C: EventConsumer>(path: String, progress: ((Int, Int) -> Void)? = nil,
+                                                      _ make: (TraceTables) -> C) throws(TraceError) -> (consumer: C, tables: TraceTables, info: TraceStreamInfo) {
+        let bytes = try TraceBytes(path: path)
+        let reader = try TraceReader(bytes: bytes)
+        var consumer = make(reader.tables)
+        let info = scan(reader, fileBytes: bytes.count, limit: nil, progress: progress) { batch in
+            for ev in batch { consumer.add(ev) }
+        }
+        if info.validEvents == 0 {
+            throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")
+        }
+        if info.error == nil { return (consumer, reader.tables, info) }
+        let (again, tables) = try feed(path: path, keep: info.validEvents, make)
+        return (again, tables, info)
+    }
+
     /// Streams the trace at `path` into a consumer made for its tables, on this thread: the first
     /// `keep` events (a broken trace's events up to its last complete generation, as a loaded
     /// trace holds), or all of them when `keep` is nil (a reading error is then thrown).
