@@ -44,51 +44,13 @@ public final class Trace: @unchecked Sendable {
         let reader = try TraceReader(bytes: bytes)
         // The reader (ordering, validation) runs on this thread; packing events into the store
         // runs on a second one, fed in batches, so the two costs overlap on a multi-core machine.
-        let sink = StoreSink()
-        var batch: [Event] = []
-        batch.reserveCapacity(StoreSink.batchSize)
-        var produced = 0
-        var validEvents = 0
-        var validBytes = 0
-        var validGenerations = 0
-        var failure: TraceError?
-        var lastReport = 0
         // Events past the last Sync are kept only until we know whether the generation completes.
-        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
-        while true {
-            let more: Bool
-            do {
-                more = try reader.next(into: &ev)
-            } catch {
-                failure = error
-                break
-            }
-            guard more else {
-                validEvents = produced
-                validBytes = bytes.count
-                validGenerations = reader.generationsRead
-                break
-            }
-            batch.append(ev)
-            produced += 1
-            if batch.count == StoreSink.batchSize {
-                sink.send(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-            if ev.type == Wire.syncEvent {
-                validEvents = produced
-                validBytes = reader.bytesRead
-                validGenerations = reader.generationsRead
-            }
-            if let progress, produced & 0xffff == 0, reader.bytesRead - lastReport >= 16 << 20 {
-                lastReport = reader.bytesRead
-                progress(reader.bytesRead, bytes.count)
-            }
-        }
-        if !batch.isEmpty { sink.send(batch) }
+        let sink = StoreSink()
+        let info = reader.scan(fileBytes: bytes.count, batchSize: StoreSink.batchSize, progress: progress, send: sink.send)
+        let validEvents = info.validEvents
         var (store, census) = sink.finish()
         if validEvents == 0 {
-            throw TraceError("failed to parse any useful part of the trace: \(failure?.message ?? "no events")")
+            throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")
         }
         if validEvents < store.count {
             // Drop the events of the broken generation: re-store the valid prefix.
@@ -103,9 +65,8 @@ public final class Trace: @unchecked Sendable {
             }
             store = trimmed
         }
-        return Trace(version: reader.version, tables: reader.tables, events: store, census: census, error: failure,
-                     fileBytes: bytes.count, validBytes: failure == nil ? bytes.count : validBytes,
-                     generations: validGenerations)
+        return Trace(version: reader.version, tables: reader.tables, events: store, census: census, error: info.error,
+                     fileBytes: bytes.count, validBytes: info.validBytes, generations: info.generations)
     }
 
     /// `go tool trace`'s message for a partly lost trace, or nil.
