@@ -117,14 +117,6 @@ final class EventQueue {
         count += 1
     }
 
-    @inline(__always) func pop() -> (event: Event, bad: UInt8)? {
-        guard count > 0 else { return nil }
-        let e = slots[head]
-        head = (head + 1) & 15
-        count -= 1
-        return e
-    }
-
     /// Pops into the caller's storage (no optional tuple to copy through).
     @inline(__always) func pop(into ev: inout Event, bad: inout UInt8) -> Bool {
         guard count > 0 else { return false }
@@ -188,8 +180,9 @@ final class Ordering {
     /// 0 undetermined, 1 not running, 2 running.
     var gcState: UInt8 = 0
     var initialGen: UInt64 = 0
-    /// Events ready to return, with the bad-ID mask of the wire event they came from. One advance
-    /// pushes at most three, and the reader drains the queue before advancing again.
+    /// Events ready to return after the one written to `out`, with the bad-ID mask of the wire
+    /// event they came from. One advance emits at most three, and the reader drains the queue
+    /// before advancing again.
     let queue = EventQueue()
 
     /// Where `advance` writes the first event it emits, set by the reader before each advance
@@ -219,7 +212,6 @@ final class Ordering {
         out = p
         emitted = false
     }
-    @inline(__always) func pop() -> (event: Event, bad: UInt8)? { queue.pop() }
     @inline(__always) func pop(into ev: inout Event, bad: inout UInt8) -> Bool { queue.pop(into: &ev, bad: &bad) }
 
     static func name(_ t: UInt8) -> String { Wire.specs[Int(t)].name }
