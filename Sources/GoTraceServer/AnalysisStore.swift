@@ -96,8 +96,12 @@ final class AnalysisStore: Sendable {
             do throws(ProfileError) {
                 intervals = try PprofProfiles.intervals(restriction, summaries: summaries)
             } catch {
-                self.state.withLock { st in for k in kinds { st.records[key(k)] = .failure(error) } }
+                // Not kept: it costs no pass over the trace, and any name can be asked for.
                 return (.failure(error), summaries.tables)
+            }
+            if intervals.isEmpty && restriction != .allGoroutines {
+                // A region type the trace does not have: nothing to measure, nothing to keep.
+                return (.success([]), summaries.tables)
             }
             let streamed: (records: [PprofKind: [ProfileRecord]], tables: TraceTables)
             do throws(TraceError) {

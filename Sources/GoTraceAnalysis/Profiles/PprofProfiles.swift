@@ -155,6 +155,10 @@ public enum PprofProfiles {
     /// up to the last complete generation of a broken trace, as a loaded trace holds); nil for all.
     public static func records(_ kinds: [PprofKind], path: String, intervals: [Int64: [ClosedInterval]],
                                restriction: ProfileRestriction, keep: Int?) throws(TraceError) -> (records: [PprofKind: [ProfileRecord]], tables: TraceTables) {
+        if intervals.isEmpty && restriction != .allGoroutines {
+            // Nothing to measure against (a region type with no regions): no sample can count.
+            return (Dictionary(uniqueKeysWithValues: kinds.map { ($0, []) }), TraceTables())
+        }
         let (b, tables) = try TraceStreamer.feed(path: path, keep: keep) { tables in
             RestrictedProfileBuilder(kinds: kinds, intervals: intervals, wholeTrace: restriction == .allGoroutines, tables: tables)
         }
