@@ -16,6 +16,25 @@ final class AnalysisStore: Sendable {
     let path: String
     private let queue = DispatchQueue(label: "gotrace.analysis")
     private let state = Mutex(State())
+    /// What the analysis queue is computing, and how far its pass over the trace has read (for
+    /// the pages' progress line; read without waiting for the queue).
+    private let running = Mutex<Progress?>(nil)
+
+    struct Progress: Sendable {
+        var what: String
+        var read: Int
+        var total: Int
+    }
+
+    /// The computation under way, if any.
+    var progress: Progress? { running.withLock { $0 } }
+
+    /// Runs `body` as the computation `what`, passing it a progress callback for its passes.
+    func tracking<T>(_ what: String, _ body: (@escaping (Int, Int) -> Void) throws(APIError) -> T) throws(APIError) -> T {
+        running.withLock { $0 = Progress(what: what, read: 0, total: 0) }
+        defer { running.withLock { $0 = nil } }
+        return try body { read, total in self.running.withLock { $0 = Progress(what: what, read: read, total: total) } }
+    }
 
     struct State {
         var summaries: GoroutineSummaries?
@@ -47,11 +66,12 @@ final class AnalysisStore: Sendable {
     /// Everything the pages start with, in one streaming pass (on the analysis queue only).
     private func prime() throws(APIError) {
         if state.withLock({ $0.primed }) { return }
-        let a: TraceAnalyses
-        do throws(TraceError) {
-            a = try TraceAnalyses.compute(path: path)
-        } catch {
-            throw APIError("cannot analyse the trace: \(error.description)", status: 500)
+        let a: TraceAnalyses = try tracking("analysing the trace") { (progress) throws(APIError) -> TraceAnalyses in
+            do throws(TraceError) {
+                return try TraceAnalyses.compute(path: path, progress: progress)
+            } catch {
+                throw APIError("cannot analyse the trace: \(error.description)", status: 500)
+            }
         }
         state.withLock { st in
             st.primed = true
@@ -103,11 +123,13 @@ final class AnalysisStore: Sendable {
                 // A region type the trace does not have: nothing to measure, nothing to keep.
                 return (.success([]), summaries.tables)
             }
-            let streamed: (records: [PprofKind: [ProfileRecord]], tables: TraceTables)
-            do throws(TraceError) {
-                streamed = try PprofProfiles.records(kinds, path: self.path, intervals: intervals, restriction: restriction, keep: keep)
-            } catch {
-                throw APIError("cannot read the trace: \(error.description)", status: 500)
+            let streamed = try self.tracking("profiling") { (progress) throws(APIError) -> (records: [PprofKind: [ProfileRecord]], tables: TraceTables) in
+                do throws(TraceError) {
+                    return try PprofProfiles.records(kinds, path: self.path, intervals: intervals, restriction: restriction,
+                                                     keep: keep, progress: progress)
+                } catch {
+                    throw APIError("cannot read the trace: \(error.description)", status: 500)
+                }
             }
             self.state.withLock { st in for k in kinds { st.records[key(k)] = .success(streamed.records[k] ?? []) } }
             return (.success(streamed.records[kind] ?? []), streamed.tables)
@@ -124,11 +146,13 @@ final class AnalysisStore: Sendable {
         return try await run { () throws(APIError) -> [[MutatorUtil]] in
             try self.prime()
             if let u = self.state.withLock({ $0.mmu[flags.rawValue] }) { return u }
-            let u: [[MutatorUtil]]
-            do throws(TraceError) {
-                u = try MutatorUtilizationBuilder.compute(path: self.path, flags: flags, keep: self.state.withLock { $0.keep })
-            } catch {
-                throw APIError("cannot read the trace: \(error.description)", status: 500)
+            let keep = self.state.withLock { $0.keep }
+            let u = try self.tracking("computing utilization") { (progress) throws(APIError) -> [[MutatorUtil]] in
+                do throws(TraceError) {
+                    return try MutatorUtilizationBuilder.compute(path: self.path, flags: flags, keep: keep, progress: progress)
+                } catch {
+                    throw APIError("cannot read the trace: \(error.description)", status: 500)
+                }
             }
             self.state.withLock { $0.mmu[flags.rawValue] = u }
             return u

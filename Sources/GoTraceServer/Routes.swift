@@ -87,6 +87,7 @@ public enum ViewerRoutes {
             return asset(name)
         }
         router.get("/api/info") { _, _ in json(session.infoJSON()) }
+        router.get("/api/progress") { _, _ in json(session.progressJSON()) }
         router.get("/api/tracks") { request, _ in
             answer { () throws(APIError) -> [UInt8] in
                 let q = request.uri.queryParameters

@@ -84,6 +84,20 @@ public final class ViewerSession: Sendable {
 
     // MARK: /api/info
 
+    /// The analysis under way (for the pages' progress line): what it is and how many of the
+    /// trace's bytes its pass has read; `busy` false when nothing is being computed.
+    public func progressJSON() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        let p = analysis.progress
+        w.field("busy", p != nil)
+        w.field("what", p?.what ?? "")
+        w.field("read", p?.read ?? 0)
+        w.field("total", p?.total ?? 0)
+        w.endObject()
+        return w.bytes
+    }
+
     public func infoJSON() -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()

@@ -188,6 +188,31 @@ import Testing
         }
     }
 
+    @Test("/api/progress reports the computation under way and how far its pass has read")
+    func progress() async throws {
+        try await withApp("annotations-go1.27.3") { client, session in
+            let idle = try await Self.get(client, "/api/progress")
+            #expect(idle["busy"] as? Bool == false)
+            // A computation's progress callback, as a pass over the trace calls it.
+            try session.analysis.tracking("profiling") { (report) throws(APIError) in
+                #expect(session.analysis.progress?.what == "profiling")
+                #expect(session.analysis.progress?.total == 0)
+                report(3 << 20, 8 << 20)
+            }
+            #expect(session.analysis.progress == nil)
+            let busy = try session.analysis.tracking("analysing the trace") { (report) throws(APIError) -> [String: Any]? in
+                report(1 << 20, 4 << 20)
+                return try? JSONSerialization.jsonObject(with: Data(session.progressJSON())) as? [String: Any]
+            }
+            #expect(busy?["busy"] as? Bool == true)
+            #expect(busy?["what"] as? String == "analysing the trace")
+            #expect(R.int(busy?["read"]) == 1 << 20 && R.int(busy?["total"]) == 4 << 20)
+            // A real computation leaves nothing behind.
+            _ = try await Self.get(client, "/api/profile?kind=sched&region=compute")
+            #expect(try await Self.get(client, "/api/progress")["busy"] as? Bool == false)
+        }
+    }
+
     @Test("analysis APIs refuse bad parameters", arguments: [
         ("/api/profile?kind=heap", 400), ("/api/profile", 400), ("/pprof?kind=x", 400), ("/api/mmu?flags=99", 400),
         ("/api/mmu?flags=x", 400), ("/api/mmu?window=-5", 400), ("/api/goroutine-group", 400),

@@ -99,8 +99,9 @@ public struct MutatorUtilizationBuilder: EventConsumer {
 
     /// The same, streaming the trace at `path` (nothing kept per event): the first `keep` events
     /// (see `TraceStreamer.feed`), all when nil.
-    public static func compute(path: String, flags: UtilFlags, keep: Int?) throws(TraceError) -> [[MutatorUtil]] {
-        var (b, _) = try TraceStreamer.feed(path: path, keep: keep) { MutatorUtilizationBuilder(flags: flags, tables: $0) }
+    public static func compute(path: String, flags: UtilFlags, keep: Int?,
+                               progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> [[MutatorUtil]] {
+        var (b, _) = try TraceStreamer.feed(path: path, keep: keep, progress: progress) { MutatorUtilizationBuilder(flags: flags, tables: $0) }
         return b.finish()
     }
 

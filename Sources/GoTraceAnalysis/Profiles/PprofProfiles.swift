@@ -153,13 +153,15 @@ public enum PprofProfiles {
     /// Profiles of `kinds` restricted to `intervals` (see `intervals(_:summaries:)`), streaming
     /// the trace at `path` once: nothing is kept per event. `keep`: how many events count (those
     /// up to the last complete generation of a broken trace, as a loaded trace holds); nil for all.
+    /// `progress(bytesRead, fileBytes)` is called now and then.
     public static func records(_ kinds: [PprofKind], path: String, intervals: [Int64: [ClosedInterval]],
-                               restriction: ProfileRestriction, keep: Int?) throws(TraceError) -> (records: [PprofKind: [ProfileRecord]], tables: TraceTables) {
+                               restriction: ProfileRestriction, keep: Int?,
+                               progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> (records: [PprofKind: [ProfileRecord]], tables: TraceTables) {
         if intervals.isEmpty && restriction != .allGoroutines {
             // Nothing to measure against (a region type with no regions): no sample can count.
             return (Dictionary(uniqueKeysWithValues: kinds.map { ($0, []) }), TraceTables())
         }
-        let (b, tables) = try TraceStreamer.feed(path: path, keep: keep) { tables in
+        let (b, tables) = try TraceStreamer.feed(path: path, keep: keep, progress: progress) { tables in
             RestrictedProfileBuilder(kinds: kinds, intervals: intervals, wholeTrace: restriction == .allGoroutines, tables: tables)
         }
         return (b.finish(), tables)

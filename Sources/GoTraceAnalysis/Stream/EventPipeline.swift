@@ -75,11 +75,12 @@ extension TraceStreamer {
     /// Streams the trace at `path` into a consumer made for its tables, on this thread: the first
     /// `keep` events (a broken trace's events up to its last complete generation, as a loaded
     /// trace holds), or all of them when `keep` is nil (a reading error is then thrown).
-    static func feed<C: EventConsumer>(path: String, keep: Int?, _ make: (TraceTables) -> C) throws(TraceError) -> (C, TraceTables) {
+    static func feed<C: EventConsumer>(path: String, keep: Int?, progress: ((Int, Int) -> Void)? = nil,
+                                       _ make: (TraceTables) -> C) throws(TraceError) -> (C, TraceTables) {
         let bytes = try TraceBytes(path: path)
         let reader = try TraceReader(bytes: bytes)
         var consumer = make(reader.tables)
-        let info = scan(reader, fileBytes: bytes.count, limit: keep, progress: nil) { batch in
+        let info = scan(reader, fileBytes: bytes.count, limit: keep, progress: progress) { batch in
             for ev in batch { consumer.add(ev) }
         }
         if keep == nil, let e = info.error { throw e }

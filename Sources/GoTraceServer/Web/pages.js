@@ -394,9 +394,30 @@ async function main() {
   const path = location.pathname;
   document.querySelectorAll('#pages a').forEach(a => { if (a.pathname === path) a.classList.add('active'); });
   status('computing…');
-  await (routes[path] || home)();
+  const stop = watchProgress();
+  try {
+    await (routes[path] || home)();
+  } finally {
+    stop();
+  }
   status('');
   state.ready = true;
+}
+
+/** While a page waits for its analyses, shows how far the server's pass over the trace has
+ *  read (a big trace takes a while the first time). Returns the function that stops it. */
+function watchProgress() {
+  let on = true;
+  (async () => {
+    while (on) {
+      await new Promise(r => setTimeout(r, 500));
+      if (!on) break;
+      let p;
+      try { p = await getJSON('/api/progress'); } catch { continue; }
+      if (on && p.busy) status(p.total > 0 ? `${p.what}… ${Math.floor(100 * p.read / p.total)}%` : `${p.what}…`);
+    }
+  })();
+  return () => { on = false; };
 }
 
 window.addEventListener('error', e => { (window.gotraceErrors ||= []).push(String(e.message)); });
