@@ -40,6 +40,9 @@ final class AnalysisStore: Sendable {
         var summaries: GoroutineSummaries?
         var gc: GCAnalysis?
         var records: [String: Result<[ProfileRecord], ProfileError>] = [:]
+        /// The tables a restriction's records were built with (those of its own pass over the
+        /// trace; the whole-trace records use the summaries').
+        var recordTables: [String: TraceTables] = [:]
         var mmu: [Int: [[MutatorUtil]]] = [:]
         /// How many events the views other than the summaries take: a broken trace's events up
         /// to its last complete generation (as `go tool trace` keeps); nil for all.
@@ -108,9 +111,11 @@ final class AnalysisStore: Sendable {
         let key = { @Sendable (k: PprofKind) in Self.recordsKey(k, restriction) }
         let r = try await run { () throws(APIError) -> (Result<[ProfileRecord], ProfileError>, TraceTables) in
             try self.prime()
-            let (cached, summaries, keep) = self.state.withLock { ($0.records[key(kind)], $0.summaries, $0.keep) }
+            let (cached, cachedTables, summaries, keep) = self.state.withLock {
+                ($0.records[key(kind)], $0.recordTables[key(kind)], $0.summaries, $0.keep)
+            }
             guard let summaries else { throw APIError("no summaries", status: 500) }
-            if let cached { return (cached, summaries.tables) }
+            if let cached { return (cached, cachedTables ?? summaries.tables) }
             let kinds: [PprofKind] = kind == .cpu ? [.cpu] : [.net, .sync, .syscall, .sched]
             let intervals: [Int64: [ClosedInterval]]
             do throws(ProfileError) {
@@ -131,7 +136,12 @@ final class AnalysisStore: Sendable {
                     throw APIError("cannot read the trace: \(error.description)", status: 500)
                 }
             }
-            self.state.withLock { st in for k in kinds { st.records[key(k)] = .success(streamed.records[k] ?? []) } }
+            self.state.withLock { st in
+                for k in kinds {
+                    st.records[key(k)] = .success(streamed.records[k] ?? [])
+                    st.recordTables[key(k)] = streamed.tables
+                }
+            }
             return (.success(streamed.records[kind] ?? []), streamed.tables)
         }
         switch r.0 {
