@@ -112,6 +112,18 @@ func run(_ file: [UInt8]) {
             for k in PprofKind.allCases {
                 sink &+= (try? PprofProfiles.pprof(k, records: a.profiles[k] ?? [], tables: a.tables))?.count ?? 0
             }
+            // What the viewer streams afterwards: a region type's and a goroutine group's profiles
+            // (intervals from the summaries), the MMU with other flags.
+            let keep = a.info.error == nil ? nil : a.info.validEvents
+            var restrictions: [ProfileRestriction] = a.summaries.regionTypes.prefix(1).map { .regionType($0.type) }
+            restrictions += a.summaries.groups.prefix(1).map { .goroutinesNamed($0.name) }
+            for r in restrictions {
+                if let iv = try? PprofProfiles.intervals(r, summaries: a.summaries) {
+                    let p = try PprofProfiles.records(PprofKind.allCases, path: scratchPath, intervals: iv, restriction: r, keep: keep)
+                    sink &+= p.records.values.reduce(0) { $0 &+ $1.count }
+                }
+            }
+            sink &+= try MutatorUtilizationBuilder.compute(path: scratchPath, flags: [.sweep, .perProc], keep: keep).count
         } catch {
             checkError(error)
         }
