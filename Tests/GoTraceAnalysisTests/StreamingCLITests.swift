@@ -10,17 +10,19 @@ import Testing
 @Suite struct StreamingCLITests {
     typealias CLI = GoroutineCLITests
 
-    /// Fixtures (one truncated), and copies of a two-generation one cut in its second generation.
-    static func traces() throws -> [String] {
-        var paths = ["annotations-go1.27.3", "annotations-go1.21.13", "gc-go1.23.9", "timers-go1.27.3-truncated"]
-            .map { GoroutineGoldens.tracePath($0) }
+    /// Fixtures (one truncated), and copies of a two-generation one cut in its second generation
+    /// (`made`: the copies, for the caller to remove).
+    static func traces() throws -> (all: [String], made: [String]) {
+        var made: [String] = []
         let original = try Data(contentsOf: URL(fileURLWithPath: GoroutineGoldens.tracePath("net-go1.27.3")))
         for k in [5, 6] {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("gotrace-streaming-cli-\(getpid())-\(k).trace").path
             try original.prefix(original.count * k / 7).write(to: URL(fileURLWithPath: path))
-            paths.append(path)
+            made.append(path)
         }
-        return paths
+        let fixtures = ["annotations-go1.27.3", "annotations-go1.21.13", "gc-go1.23.9", "timers-go1.27.3-truncated"]
+            .map { GoroutineGoldens.tracePath($0) }
+        return (fixtures + made, made)
     }
 
     static func canonical<T: Codable>(_ type: T.Type, _ json: String) throws -> String {
@@ -30,8 +32,8 @@ import Testing
 
     @Test("gc, mmu and restricted pprof equal the loaded trace's analyses")
     func againstLoaded() throws {
-        let paths = try Self.traces()
-        defer { for p in paths where p.hasPrefix(FileManager.default.temporaryDirectory.path) { try? FileManager.default.removeItem(atPath: p) } }
+        let (paths, made) = try Self.traces()
+        defer { for p in made { try? FileManager.default.removeItem(atPath: p) } }
         var partial = 0
         var checked = 0
         for path in paths {
