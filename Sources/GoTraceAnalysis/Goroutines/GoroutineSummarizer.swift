@@ -16,7 +16,7 @@ import GoTrace
 /// for ev in trace.events { s.add(ev) }
 /// let summaries = s.finalize()
 /// ```
-public struct GoroutineSummarizer {
+public struct GoroutineSummarizer: EventConsumer {
     public let tables: TraceTables
 
     // Goroutines: records, and goroutine ID → record + 1 (0 = none).
@@ -533,12 +533,7 @@ public struct GoroutineSummarizer {
     /// The same, with what the stream learned (how far the trace is complete: the events a
     /// loaded trace would keep).
     public static func summarizeStreaming(path: String) throws(TraceError) -> (summaries: GoroutineSummaries, info: TraceStreamInfo) {
-        let bytes = try TraceBytes(path: path)
-        let reader = try TraceReader(bytes: bytes)
-        var s = GoroutineSummarizer(tables: reader.tables)
-        let info = TraceStreamer.scan(reader, fileBytes: bytes.count, limit: nil, progress: nil) { batch in
-            for ev in batch { s.add(ev) }
-        }
+        let (s, _, info) = try TraceStreamer.pass(path: path, keep: nil, progress: nil) { GoroutineSummarizer(tables: $0) }
         let validEnd = info.error == nil ? (s.eventCount > 0 ? s.lastTs : nil) : s.lastSyncTs
         guard let validEnd else {
             throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")

@@ -58,18 +58,14 @@ extension TraceStreamer {
     /// useful can be read; `info` tells what reading learned (its error, the loss message).
     public static func consumeValid<C: EventConsumer>(path: String, progress: ((Int, Int) -> Void)? = nil,
                                                       _ make: (TraceTables) -> C) throws(TraceError) -> (consumer: C, tables: TraceTables, info: TraceStreamInfo) {
-        let bytes = try TraceBytes(path: path)
-        let reader = try TraceReader(bytes: bytes)
-        var consumer = make(reader.tables)
-        let info = scan(reader, fileBytes: bytes.count, limit: nil, progress: progress) { batch in
-            for ev in batch { consumer.add(ev) }
-        }
+        let first = try pass(path: path, keep: nil, progress: progress, make)
+        let info = first.info
         if info.validEvents == 0 {
             throw TraceError("failed to parse any useful part of the trace: \(info.error?.message ?? "no events")")
         }
-        if info.error == nil { return (consumer, reader.tables, info) }
-        let (again, tables) = try feed(path: path, keep: info.validEvents, make)
-        return (again, tables, info)
+        if info.error == nil { return first }
+        let again = try pass(path: path, keep: info.validEvents, progress: nil, make)
+        return (again.consumer, again.tables, info)
     }
 
     /// Streams the trace at `path` into a consumer made for its tables, on this thread: the first
@@ -77,14 +73,21 @@ extension TraceStreamer {
     /// trace holds), or all of them when `keep` is nil (a reading error is then thrown).
     static func feed<C: EventConsumer>(path: String, keep: Int?, progress: ((Int, Int) -> Void)? = nil,
                                        _ make: (TraceTables) -> C) throws(TraceError) -> (C, TraceTables) {
+        let r = try pass(path: path, keep: keep, progress: progress, make)
+        if keep == nil, let e = r.info.error { throw e }
+        return (r.consumer, r.tables)
+    }
+
+    /// One pass: the first `keep` events (all when nil) into a fresh consumer.
+    static func pass<C: EventConsumer>(path: String, keep: Int?, progress: ((Int, Int) -> Void)?,
+                                               _ make: (TraceTables) -> C) throws(TraceError) -> (consumer: C, tables: TraceTables, info: TraceStreamInfo) {
         let bytes = try TraceBytes(path: path)
         let reader = try TraceReader(bytes: bytes)
         var consumer = make(reader.tables)
         let info = scan(reader, fileBytes: bytes.count, limit: keep, progress: progress) { batch in
             for ev in batch { consumer.add(ev) }
         }
-        if keep == nil, let e = info.error { throw e }
-        return (consumer, reader.tables)
+        return (consumer, reader.tables, info)
     }
 }
 
