@@ -79,7 +79,10 @@ for ver in $VERSIONS; do
     # Scheduling noise occasionally blows a trace up (e.g. the background
     # sweeper yielding in a loop under GC pressure): retry oversized ones.
     for attempt in 1 2 3; do
-      if ! (cd "$work" && GOMAXPROCS=2 timeout 120 "$bin" -scenario "$s" -o "$out"); then
+      # The generations scenario wants many generations: one about every 4 ms.
+      godebug=""
+      [ "$s" = generations ] && godebug=traceadvanceperiod=4000000
+      if ! (cd "$work" && GODEBUG=$godebug GOMAXPROCS=2 timeout 120 "$bin" -scenario "$s" -o "$out"); then
         problems+=("scenario $s failed with go $ver")
         rm -f "$out"
         break

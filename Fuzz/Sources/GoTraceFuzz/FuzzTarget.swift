@@ -66,6 +66,26 @@ func run(_ file: [UInt8]) {
         checkError(error)
     }
 
+    // 1b. The serial ordering (no generation ordered ahead on a second thread) hands out the same
+    // events and the same error.
+    do {
+        let r = try TraceReader(bytes: bytes, orderAhead: false)
+        var n = 0
+        var serialError: TraceError?
+        do {
+            while let ev = try r.next() {
+                check(n < streamed.count && streamed[n] == ev, "serial event \(n) differs from the one ordered ahead")
+                n += 1
+            }
+        } catch {
+            serialError = error
+        }
+        check(n == streamed.count, "serial read gave \(n) events, ahead \(streamed.count)")
+        check(serialError == streamError, "serial error \(serialError?.description ?? "none") vs ahead \(streamError?.description ?? "none")")
+    } catch {
+        checkError(error)
+    }
+
     // 2. The whole-trace loader, its stored events re-read, and its summary.
     do {
         let t = try Trace.load(bytes: bytes)

@@ -76,7 +76,7 @@ public let noTask: UInt64 = ~0
 /// and stack IDs are global IDs into `TraceTables`. Values Go smuggles in "extra" slots live in
 /// unused argument slots (documented per accessor). No references, so events can be copied,
 /// stored in columns and sent across threads freely.
-public struct Event: Sendable, Equatable {
+public struct Event: Sendable, Equatable, BitwiseCopyable {
     /// Wire event type (`Wire.*`), or 255 for Sync.
     public var type: UInt8
     /// Nanoseconds on the trace clock, strictly increasing along the stream.

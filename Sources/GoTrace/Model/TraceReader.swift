@@ -34,11 +34,19 @@ public final class TraceReader {
         try self.init(bytes: TraceBytes(path: path))
     }
 
-    public init(bytes: TraceBytes) throws(TraceError) {
+    public convenience init(bytes: TraceBytes) throws(TraceError) {
+        try self.init(bytes: bytes, orderAhead: V2Reader.orderAheadDefault)
+    }
+
+    /// `orderAhead`: whether Go 1.26+ generations may be ordered on a second thread while the
+    /// one before is handed out (the same events either way; the default unless the environment
+    /// sets `GOTRACE_SERIAL`).
+    public init(bytes: TraceBytes, orderAhead: Bool) throws(TraceError) {
         self.bytes = bytes
         version = try TraceVersion.read(bytes.buffer)
         if version.isV2 {
             let r = V2Reader(buffer: bytes.buffer, minor: version.minor, tables: tables)
+            r.orderAhead = orderAhead
             r.releasePages = { [unowned bytes] in bytes.release(upTo: $0) }
             v2 = r
             v2Fast = Unmanaged.passUnretained(r)
@@ -49,6 +57,10 @@ public final class TraceReader {
             v1 = V1State(events: r.events, trailingError: r.error, lastTs: r.lastTs, firstSyncTime: r.firstSyncTime)
         }
     }
+
+    /// A generation being ordered ahead reads the file's bytes on another thread: it stops
+    /// before they can go.
+    deinit { v2?.cancelAhead() }
 
     /// The next event in Go's order; nil after the last one. Throws once the trace turns out to be
     /// broken (and again on every later call).
@@ -107,4 +119,7 @@ public final class TraceReader {
 
     /// Number of generations read so far (v1 traces are one generation).
     public var generationsRead: Int { v2?.generations ?? 1 }
+
+    /// Generations ordered ahead on the second core and adopted, and runs thrown away.
+    var generationsOrderedAhead: (adopted: Int, discarded: Int) { (v2?.aheadAdopted ?? 0, v2?.aheadDiscarded ?? 0) }
 }

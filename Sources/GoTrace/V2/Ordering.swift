@@ -67,9 +67,14 @@ struct PState {
 struct Cold {
     var regions: [(task: UInt64, name: UInt32)] = []
     var inFlight: [RangeKey] = []
+
+    func same(_ o: Cold) -> Bool {
+        regions.count == o.regions.count && inFlight == o.inFlight
+            && zip(regions, o.regions).allSatisfy { $0.task == $1.task && $0.name == $1.name }
+    }
 }
 
-struct MState {
+struct MState: Equatable {
     var g: Int64
     var p: Int64
 }
@@ -154,7 +159,10 @@ final class Ordering {
 
     /// The state of thread `m`, if it has been seen.
     @inline(__always) func mState(_ m: Int64) -> MState? {
-        guard let i = mSlotOf[m] else { return nil }
+        guard let i = mSlotOf[m] else {
+            if speculative { return mSlots[mFault(m, mustExist: true)] }
+            return nil
+        }
         return mSlots[i]
     }
 
@@ -162,6 +170,7 @@ final class Ordering {
     /// ordering adds a thread's state.
     func mSlot(_ m: Int64) -> Int {
         if let i = mSlotOf[m] { return i }
+        if speculative { return mFault(m, mustExist: false) }
         mSlots.append(MState(g: noID, p: noID))
         mIDs.append(m)
         mSlotOf.set(m, mSlots.count - 1)
@@ -174,6 +183,7 @@ final class Ordering {
     /// Forgets a goroutine, with its cold state if it has any.
     @inline(__always) func removeG(_ g: Int64) {
         if let s = gStates.remove(g), s.hasCold { gCold[g] = nil }
+        if speculative { coldSeen.set(g, true) }
     }
     var activeTasks: [UInt64: (name: UInt32, parent: UInt64)] = [:]
     var gcSeq: UInt64 = 0
@@ -315,7 +325,7 @@ final class Ordering {
         default:
             // GoBlock, GoStop, GoDestroy: the running goroutine leaves its thread.
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.find(g) else {
+            guard let i = gFind(g, guess: GoWire.running) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
             if gStates[slot: i].status != GoWire.running {
@@ -356,7 +366,7 @@ final class Ordering {
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.procStop:
-            guard let i = pStates.find(p) else {
+            guard let i = pFind(p, guess: ProcWire.running) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for proc (\(p)) that doesn't exist")
             }
             let st = pStates[slot: i].status
@@ -374,11 +384,12 @@ final class Ordering {
             ok = try goStatus(&ev, g, p, m, gen, &ng)
         case Wire.goCreate, Wire.goCreateBlocked:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            if let si = gStates.find(g), gStates[slot: si].status != GoWire.running {
+            if let si = gFind(g, guess: g == noID ? nil : GoWire.running), gStates[slot: si].status != GoWire.running {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
             let newG = Int64(bitPattern: ev.a0)
-            if gStates.find(newG) != nil { throw TraceError("tried to create goroutine (\(newG)) that already exists") }
+            if gFind(newG, guess: nil) != nil { throw TraceError("tried to create goroutine (\(newG)) that already exists") }
+            if speculative { coldSeen.set(newG, true) }
             gStates.set(newG, GState(status: ev.type == Wire.goCreate ? GoWire.runnable : GoWire.waiting, seq: Seq(gen: gen, n: 0)))
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -386,14 +397,14 @@ final class Ordering {
             ok = try goSwitch(&ev, g, p, m, gen, &ng)
         case Wire.goSyscallBegin:
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.find(g) else {
+            guard let i = gFind(g, guess: GoWire.running) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
             if gStates[slot: i].status != GoWire.running {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
             gStates[slot: i].status = GoWire.syscall
-            guard let j = pStates.find(p) else {
+            guard let j = pFind(p, guess: ProcWire.running) else {
                 throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
             }
             pStates[slot: j].status = ProcWire.syscall
@@ -406,14 +417,14 @@ final class Ordering {
             ok = true
         case Wire.goSyscallEnd:
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.find(g) else {
+            guard let i = gFind(g, guess: GoWire.syscall) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
             if gStates[slot: i].status != GoWire.syscall {
                 throw TraceError("\(Ordering.name(ev.type)) event for goroutine that's not Running")
             }
             gStates[slot: i].status = GoWire.running
-            guard let j = pStates.find(p) else {
+            guard let j = pFind(p, guess: ProcWire.syscall) else {
                 throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
             }
             if pStates[slot: j].status != ProcWire.syscall {
@@ -424,13 +435,13 @@ final class Ordering {
             ok = true
         case Wire.goSyscallEndBlocked:
             if p != noID {
-                guard let ps = pStates[p] else {
+                guard let pi = pFind(p, guess: ProcWire.running) else {
                     throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))")
                 }
-                if ps.status == ProcWire.syscall { return false }
+                if pStates[slot: pi].status == ProcWire.syscall { return false }
             }
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .must)
-            guard let i = gStates.find(g) else {
+            guard let i = gFind(g, guess: GoWire.syscall) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
             if gStates[slot: i].status != GoWire.syscall {
@@ -443,14 +454,15 @@ final class Ordering {
         case Wire.goCreateSyscall:
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .mustNot)
             let newG = Int64(bitPattern: ev.a0)
-            if gStates.find(newG) != nil { throw TraceError("tried to create goroutine (\(newG)) in syscall that already exists") }
+            if gFind(newG, guess: nil) != nil { throw TraceError("tried to create goroutine (\(newG)) in syscall that already exists") }
+            if speculative { coldSeen.set(newG, true) }
             gStates.set(newG, GState(status: GoWire.syscall, seq: Seq(gen: gen, n: 0)))
             ng = newG
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.goDestroySyscall:
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .must)
-            guard let gsi = gStates.find(g) else {
+            guard let gsi = gFind(g, guess: GoWire.syscall) else {
                 throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
             }
             if gStates[slot: gsi].status != GoWire.syscall {
@@ -459,7 +471,7 @@ final class Ordering {
             removeG(g)
             ng = noID
             if p != noID {
-                guard let j = pStates.find(p) else {
+                guard let j = pFind(p, guess: ProcWire.syscall) else {
                     throw TraceError("found invalid proc \(p) during \(Ordering.name(ev.type))")
                 }
                 if pStates[slot: j].status != ProcWire.syscall {
@@ -474,7 +486,7 @@ final class Ordering {
             ok = true
         case Wire.userTaskBegin:
             let id = ev.a0
-            if activeTasks[id] != nil { throw TraceError("task ID conflict: \(id)") }
+            if taskExists(id) { throw TraceError("task ID conflict: \(id)") }
             if ev.a1 == 0 { ev.a1 = noTask }
             if ev.badMask & 0b100 != 0 { throw TraceError("invalid string ID \(ev.a2) for \(ev.type) event") }
             activeTasks[id] = (UInt32(truncatingIfNeeded: ev.a2), ev.a1)
@@ -482,6 +494,7 @@ final class Ordering {
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.userTaskEnd:
+            if speculative { taskEndAhead(ev.a0) }
             if let t = activeTasks.removeValue(forKey: ev.a0) {
                 ev.a2 = t.parent
                 ev.a3 = UInt64(t.name)
@@ -496,6 +509,7 @@ final class Ordering {
             ok = try region(&ev, g, p, m)
         case Wire.gcActive:
             let seq = ev.a0
+            if speculative && !gcKnown { assumeGC(seq &- 1, 2) }
             if gen == initialGen {
                 if gcState != 0 { throw TraceError("GCActive in the first generation isn't first GC event") }
                 gcSeq = seq
@@ -511,6 +525,7 @@ final class Ordering {
             ok = true
         case Wire.gcBegin:
             let seq = ev.a0
+            if speculative && !gcKnown { assumeGC(seq &- 1, 1) }
             if gcState == 0 {
                 gcSeq = seq
                 gcState = 2
@@ -526,6 +541,7 @@ final class Ordering {
             ok = true
         case Wire.gcEnd:
             let seq = ev.a0
+            if speculative && !gcKnown { assumeGC(seq &- 1, 2) }
             if seq != gcSeq &+ 1 { return false }
             if gcState == 1 { throw TraceError("encountered GCEnd when GC was not in progress") }
             if gcState == 0 { throw TraceError("encountered GCEnd when GC was in an undetermined state") }
@@ -540,7 +556,7 @@ final class Ordering {
             ok = true
         case Wire.gcSweepBegin:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            guard let j = pStates.find(p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            guard let j = pFind(p, guess: ProcWire.running) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
             if pStates[slot: j].sweeping {
                 throw TraceError("discovered event already in-flight for when starting event GCSweepBegin")
             }
@@ -549,7 +565,7 @@ final class Ordering {
             ok = true
         case Wire.gcSweepActive:
             let pid = Int64(bitPattern: ev.a0)
-            guard let j = pStates.find(pid) else { throw TraceError("encountered GCSweepActive for unknown proc \(pid)") }
+            guard let j = pFind(pid, guess: ProcWire.running, sweeping: true) else { throw TraceError("encountered GCSweepActive for unknown proc \(pid)") }
             if gen == initialGen {
                 if pStates[slot: j].sweeping { throw TraceError("found named active range already in first gen: {32 0}") }
                 pStates[slot: j].sweeping = true
@@ -560,7 +576,7 @@ final class Ordering {
             ok = true
         case Wire.gcSweepEnd:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
-            guard let j = pStates.find(p) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
+            guard let j = pFind(p, guess: ProcWire.running, sweeping: true) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
             if !pStates[slot: j].sweeping { throw TraceError("tried to end event GCSweepBegin, but not in-flight") }
             pStates[slot: j].sweeping = false
             push(ev.event(g, p, m), bad: ev.badMask)
@@ -582,21 +598,211 @@ final class Ordering {
         return ok
     }
 
+    // MARK: Ordering a generation ahead
+    //
+    // A speculative ordering runs generation S on the second core while the reader is still in
+    // the generations before it, starting from no state at all. Its computation depends on the
+    // state S starts from only through the lookups below: the first time it looks at a
+    // goroutine, proc, thread, goroutine region/range stack, task or the GC sequence, it takes a
+    // guess (from the event at hand), records it, and from then on works on its own copy. The
+    // ordering is deterministic, so if every guess equals the real state at the start of S
+    // (checked in `adopt` once the reader has finished the generation before), the run equals
+    // the serial one event for event, and its end state is the real state with its copies laid
+    // over it. Anything else (a wrong guess, any error, a lookup of every thread) throws the run
+    // away, and the reader orders S itself as before.
+    //
+    // Lookups that only decide readiness (GoStart, GoUnblock, ProcStart, ProcSteal, the
+    // GoSwitch target) need no guess: they require a sequence number of the current generation,
+    // which the start state never has, so an unknown entity is not ready either way.
+
+    /// Thrown when a speculative run has to give up; never reaches a caller.
+    static let aheadFailed = TraceError("ordering ahead failed")
+
+    /// Whether this ordering is running a generation ahead.
+    var speculative = false
+    /// The generation the run is for.
+    var aheadGen: UInt64 = 0
+    /// Guesses a thread's context at the generation's start (set by the reader's runner).
+    var guessM: ((Int64) -> MState)?
+    /// Entities looked at (guessed, created or removed) by the run.
+    let gSeen = IDTable<Bool>(capacity: 16)
+    let pSeen = IDTable<Bool>(capacity: 16)
+    let coldSeen = IDTable<Bool>(capacity: 16)
+    var taskSeen: Set<UInt64> = []
+    var gcKnown = false
+    /// The guesses, in the order taken: nil for "does not exist".
+    var assumedG: [(id: Int64, status: UInt8?)] = []
+    var assumedP: [(id: Int64, state: PState?)] = []
+    var assumedM: [(id: Int64, state: MState, mustExist: Bool)] = []
+    var assumedCold: [(id: Int64, cold: Cold)] = []
+    var assumedNoTask: [UInt64] = []
+    var assumedGC: (seq: UInt64, state: UInt8)?
+    /// Set when the last TaskEnd was for a task the run has not seen begin: its parent and
+    /// type are filled in from the real state when the run is adopted.
+    var taskEndDeferred = false
+
+    /// The goroutine's slot; in a speculative run an unseen goroutine is guessed to exist with
+    /// `guess` status (or not to exist).
+    @inline(__always) func gFind(_ g: Int64, guess: UInt8?) -> Int? {
+        if let i = gStates.find(g) { return i }
+        return speculative ? gFault(g, guess) : nil
+    }
+
+    @inline(never) private func gFault(_ g: Int64, _ guess: UInt8?) -> Int? {
+        if gSeen.find(g) != nil { return nil }
+        gSeen.set(g, true)
+        assumedG.append((g, guess))
+        guard let guess else { return nil }
+        gStates.set(g, GState(status: guess, seq: Seq(gen: 0, n: 0)))
+        return gStates.find(g)
+    }
+
+    @inline(__always) func pFind(_ p: Int64, guess: UInt8, sweeping: Bool = false) -> Int? {
+        if let i = pStates.find(p) { return i }
+        return speculative ? pFault(p, PState(status: guess, seq: Seq(gen: 0, n: 0), sweeping: sweeping)) : nil
+    }
+
+    @inline(never) private func pFault(_ p: Int64, _ guess: PState) -> Int? {
+        if pSeen.find(p) != nil { return nil }
+        pSeen.set(p, true)
+        assumedP.append((p, guess))
+        pStates.set(p, guess)
+        return pStates.find(p)
+    }
+
+    /// A thread first seen by the run: its guessed context, in a new slot.
+    @inline(never) func mFault(_ m: Int64, mustExist: Bool) -> Int {
+        let s = guessM?(m) ?? MState(g: noID, p: noID)
+        assumedM.append((m, s, mustExist))
+        mSlots.append(s)
+        mIDs.append(m)
+        mSlotOf.set(m, mSlots.count - 1)
+        return mSlots.count - 1
+    }
+
+    /// Before a goroutine's region stack or ranges are used: guessed on first use.
+    @inline(never) func coldAhead(_ g: Int64, _ guess: Cold) {
+        if coldSeen.find(g) != nil { return }
+        coldSeen.set(g, true)
+        assumedCold.append((g, guess))
+        if guess.regions.isEmpty && guess.inFlight.isEmpty { gCold[g] = nil } else { gCold[g] = guess }
+    }
+
+    func taskExists(_ id: UInt64) -> Bool {
+        if activeTasks[id] != nil { return true }
+        if speculative && taskSeen.insert(id).inserted { assumedNoTask.append(id) }
+        return false
+    }
+
+    @inline(never) func taskEndAhead(_ id: UInt64) {
+        if activeTasks[id] == nil && !taskSeen.contains(id) { taskEndDeferred = true }
+        taskSeen.insert(id)
+    }
+
+    @inline(never) func assumeGC(_ seq: UInt64, _ state: UInt8) {
+        gcKnown = true
+        gcSeq = seq
+        gcState = state
+        assumedGC = (seq, state)
+    }
+
+    /// Checks a speculative run's guesses against this ordering's state (the state at the start
+    /// of the run's generation); if all hold, fills in its deferred TaskEnd events (the tasks in
+    /// `deferredTaskEnds`, in order) through `patchTaskEnd(k, parent, type)` and takes over the
+    /// run's end state. False (and nothing changed) otherwise.
+    func adopt(_ a: Ordering, deferredTaskEnds: [UInt64],
+               patchTaskEnd: (_ k: Int, _ parent: UInt64, _ name: UInt64) -> Void) -> Bool {
+        guard guessesHold(a) else { return false }
+        merge(a, deferredTaskEnds: deferredTaskEnds, patchTaskEnd: patchTaskEnd)
+        return true
+    }
+
+    /// Whether every guess of run `a` equals this ordering's state.
+    func guessesHold(_ a: Ordering) -> Bool {
+        guard a.speculative, a.initialGen == initialGen, initialGen != 0 else { if V2Reader.debugAhead { print("adopt: initial \(a.initialGen) \(initialGen)") }; return false }
+        for (g, st) in a.assumedG {
+            let real = gStates[g]
+            if let st { guard let real, real.status == st else { if V2Reader.debugAhead { print("adopt: g \(g) guess \(st) real \(String(describing: real))") }; return false } } else if real != nil { if V2Reader.debugAhead { print("adopt: g \(g) absent real \(String(describing: real))") }; return false }
+        }
+        for (p, st) in a.assumedP {
+            let real = pStates[p]
+            if let st {
+                guard let real, real.status == st.status, real.sweeping == st.sweeping else { if V2Reader.debugAhead { print("adopt: p \(p) \(st) \(String(describing: real))") }; return false }
+            } else if real != nil { return false }
+        }
+        for (m, st, mustExist) in a.assumedM {
+            let real = mState(m)
+            if mustExist && real == nil { if V2Reader.debugAhead { print("adopt: m exist \(m)") }; return false }
+            if (real ?? MState(g: noID, p: noID)) != st { if V2Reader.debugAhead { print("adopt: m \(m) guess \(st) real \(String(describing: real))") }; return false }
+        }
+        for (g, cold) in a.assumedCold where !(gCold[g] ?? Cold()).same(cold) { if V2Reader.debugAhead { print("adopt: cold \(g) guess \(cold) real \(String(describing: gCold[g]))") }; return false }
+        for id in a.assumedNoTask where activeTasks[id] != nil { if V2Reader.debugAhead { print("adopt: task \(id)") }; return false }
+        if let gc = a.assumedGC, gc.seq != gcSeq || gc.state != gcState { if V2Reader.debugAhead { print("adopt: gc \(gc) real \(gcSeq) \(gcState)") }; return false }
+        return true
+    }
+
+    /// Takes over the end state of run `a`, whose guesses hold.
+    private func merge(_ a: Ordering, deferredTaskEnds: [UInt64],
+                       patchTaskEnd: (_ k: Int, _ parent: UInt64, _ name: UInt64) -> Void) {
+
+        // The guesses hold: the run's events are the serial ones. Take over its end state.
+        // Each deferred task ended at most once in the run: the state before it is this one's.
+        for (k, id) in deferredTaskEnds.enumerated() {
+            if let t = activeTasks[id] { patchTaskEnd(k, t.parent, UInt64(t.name)) } else { patchTaskEnd(k, noTask, 0) }
+        }
+        a.gSeen.forEach { g, _ in
+            if let i = a.gStates.find(g) {
+                var s = a.gStates[slot: i]
+                // A state the run only read keeps its real sequence number (only error
+                // messages could show it).
+                if s.seq.gen != a.aheadGen, let old = gStates[g] { s.seq = old.seq }
+                gStates.set(g, s)
+            } else {
+                removeG(g)
+            }
+        }
+        a.coldSeen.forEach { g, _ in gCold[g] = a.gCold[g] }
+        // `hasCold` says whether a goroutine may have cold state, which the run could not know
+        // for the goroutines whose cold state it never used.
+        let fixCold: (Int64, Bool) -> Void = { g, _ in
+            if let i = self.gStates.find(g) { self.gStates[slot: i].hasCold = self.gCold[g] != nil }
+        }
+        a.gSeen.forEach(fixCold)
+        a.coldSeen.forEach(fixCold)
+        a.pSeen.forEach { p, _ in
+            if let i = a.pStates.find(p) {
+                var s = a.pStates[slot: i]
+                if s.seq.gen != a.aheadGen, let old = pStates[p] { s.seq = old.seq }
+                pStates.set(p, s)
+            }
+        }
+        for (k, m) in a.mIDs.enumerated() { setMState(m, a.mSlots[k]) }
+        for id in a.taskSeen {
+            if let t = a.activeTasks[id] { activeTasks[id] = t } else { activeTasks[id] = nil }
+        }
+        if a.gcKnown {
+            gcSeq = a.gcSeq
+            gcState = a.gcState
+        }
+    }
+
     /// User regions: the goroutine's region stack (kept out of line: rare next to scheduling).
     @inline(never)
     private func region(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64) throws(TraceError) -> Bool {
         try Ordering.userGo(g, p, m)
         if ev.badMask & 0b10 != 0 { throw TraceError("invalid string ID \(ev.a1) for \(ev.type) event") }
         let begin = ev.type == Wire.userRegionBegin
-        guard let i = gStates.find(g) else {
+        guard let i = gFind(g, guess: GoWire.running) else {
             throw TraceError("encountered EvUserRegion\(begin ? "Begin" : "End") without known state for current goroutine \(g)")
         }
         let r = (task: ev.a0, name: UInt32(truncatingIfNeeded: ev.a1))
+        if speculative { coldAhead(g, begin ? Cold() : Cold(regions: [r])) }
         if begin {
             gStates[slot: i].hasCold = true
             gCold[g, default: Cold()].regions.append(r)
         } else if let top = gCold[g]?.regions.last {
             if top.task != r.task || top.name != r.name {
+                if speculative { throw Ordering.aheadFailed }
                 throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(tables.string(r.name))} when the inner-most active region start event is {\(top.task) \(tables.string(top.name))}")
             }
             gCold[g]?.regions.removeLast()
@@ -612,28 +818,31 @@ final class Ordering {
         case Wire.stwBegin, Wire.gcMarkAssistBegin:
             try Ordering.userGo(g, p, m)
             let desc = ev.type == Wire.stwBegin ? ev.a0 : 0
-            guard let i = gStates.find(g) else {
+            guard let i = gFind(g, guess: GoWire.running) else {
                 throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
             }
             gStates[slot: i].hasCold = true
+            if speculative { coldAhead(g, Cold()) }
             try Ordering.beginRange(&gCold[g, default: Cold()].inFlight, Ordering.rangeKey(ev.type, desc))
             push(ev.event(g, p, m), bad: ev.badMask)
             return true
         case Wire.gcMarkAssistActive:
             let gid = Int64(bitPattern: ev.a0)
-            guard let i = gStates.find(gid) else {
+            guard let i = gFind(gid, guess: GoWire.running) else {
                 throw TraceError("uninitialized goroutine \(gid) found during \(Ordering.name(ev.type))")
             }
             gStates[slot: i].hasCold = true
+            if speculative { coldAhead(gid, Cold(inFlight: [Ordering.rangeKey(ev.type, 0)])) }
             try Ordering.activeRange(&gCold[gid, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
             push(ev.event(g, p, m), bad: ev.badMask)
             return true
         case Wire.stwEnd, Wire.gcMarkAssistEnd:
             try Ordering.userGo(g, p, m)
-            guard let i = gStates.find(g) else {
+            guard let i = gFind(g, guess: GoWire.running) else {
                 throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
             }
             gStates[slot: i].hasCold = true
+            if speculative { coldAhead(g, Cold(inFlight: [RangeKey(type: Wire.specs[Int(ev.type)].startEvent, desc: 0)])) }
             let desc = try Ordering.endRange(&gCold[g, default: Cold()].inFlight, ev.type)
             if ev.type == Wire.stwEnd { ev.a0 = desc }
             push(ev.event(g, p, m), bad: ev.badMask)
@@ -650,7 +859,7 @@ final class Ordering {
         let status = UInt8(truncatingIfNeeded: ev.a1)
         guard status < 5 else { throw TraceError("invalid status for proc \(pid): \(status)") }
         var oldState = ProcState.fromWire(UInt64(status))
-        if let i = pStates.find(pid) {
+        if let i = pFind(pid, guess: status) {
             let known = pStates[slot: i].status
             if status == ProcWire.syscallAbandoned && known == ProcWire.syscall {
                 oldState = .running
@@ -670,6 +879,8 @@ final class Ordering {
         if status == ProcWire.running || status == ProcWire.syscall { np = pid }
         var cg = g, cp = p, cm = m
         if status == ProcWire.syscallAbandoned && oldState == .running {
+            // Every thread's state is read: not something to guess ahead.
+            if speculative { throw Ordering.aheadFailed }
             // Go iterates a map here; with one match (the normal case) the result is the same.
             var found = false
             for i in 0..<mSlots.count {
@@ -723,7 +934,7 @@ final class Ordering {
         let status = UInt8(truncatingIfNeeded: ev.a2)
         guard status < 5 else { throw TraceError("invalid status for goroutine \(gid): \(status)") }
         var oldState = GoState.fromWire(UInt64(status))
-        if let i = gStates.find(gid) {
+        if let i = gFind(gid, guess: status) {
             if gStates[slot: i].status != status {
                 throw TraceError("inconsistent status for goroutine \(gid): old \(GoWire.name(gStates[slot: i].status)) vs. new \(GoWire.name(status))")
             }
@@ -764,7 +975,7 @@ final class Ordering {
     private func goSwitch(_ ev: inout RawEvent, _ g: Int64, _ p: Int64, _ m: Int64, _ gen: UInt64,
                                    _ ng: inout Int64) throws(TraceError) -> Bool {
         try Ordering.userGo(g, p, m)
-        guard let curI = gStates.find(g) else {
+        guard let curI = gFind(g, guess: GoWire.running) else {
             throw TraceError("event \(Ordering.name(ev.type)) for goroutine (\(g)) that doesn't exist")
         }
         if gStates[slot: curI].status != GoWire.running {

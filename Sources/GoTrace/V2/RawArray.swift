@@ -38,6 +38,16 @@ final class RawArray<Element: BitwiseCopyable> {
 
     func removeLast() { count -= 1 }
 
+    /// Makes room for `n` elements in all.
+    func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: n)
+        grown.initialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = n
+    }
+
     func removeAll() { count = 0 }
 
     @inline(__always) func swapAt(_ i: Int, _ j: Int) {

@@ -1,3 +1,7 @@
+import Dispatch
+import Foundation
+import Synchronization
+
 /// A per-M cursor over the event batches of the current generation (Go's `batchCursor`).
 struct BatchCursor {
     var mIndex: Int
@@ -60,7 +64,40 @@ final class V2Reader {
     var spillErr: TraceError?
     var spillErrSync = false
     /// File offset up to which generations have been read (what `go tool trace` calls bytes read).
-    var bytesRead: Int { genReader.pos }
+    /// The generation read ahead for the second core does not count until the stream gets to it.
+    var bytesRead: Int { readQueue.isEmpty ? genReader.pos : takenPos }
+    /// `genReader.pos` after the generation the stream is in was read.
+    private var takenPos = 16
+    /// The next generation, read early so that the second core can order it (a read error is
+    /// kept until the stream gets there, as are the file offsets before and after it).
+    private var readQueue: [ReadGeneration] = []
+    /// The second core's run on a generation in `readQueue`.
+    private var aheadJob: AheadJob?
+    /// Events of a generation ordered ahead, being handed out (nil when not replaying).
+    private var replay: AheadJob?
+    private var replayPos = 0
+    private var replayCount = 0
+    /// Whether generations may be ordered ahead on a second core (off for the runs themselves,
+    /// and where `GOTRACE_SERIAL` is set).
+    var orderAhead = V2Reader.orderAheadDefault
+    static let debugAhead = getenv("GOTRACE_AHEAD_DEBUG") != nil
+    static let orderAheadDefault: Bool = {
+        guard let v = getenv("GOTRACE_SERIAL") else { return true }
+        return String(cString: v).isEmpty
+    }()
+    /// For an ahead run: the generation before its own (its threads' last events give the guesses).
+    fileprivate var aheadPrevious: Generation?
+    /// The event buffers of the last generation replayed, for the next run.
+    private var directStart: UInt64 = 0
+    /// Generations ordered ahead and adopted, and runs thrown away (for tests).
+    private(set) var aheadAdopted = 0
+    private(set) var aheadDiscarded = 0
+    private var spareBuffers: [PackedEvents] = []
+    /// The highest generation number read so far (a generation may be ordered ahead only if its
+    /// number is above every earlier one: the start state then has no sequence of its own).
+    private var maxGenNumber: UInt64 = 0
+    /// The generation the stream is in: the first one before any, for an ahead run's guess.
+    private var firstGenNumber: UInt64 = 0
     /// Generations read so far.
     var generations = 0
 
@@ -138,6 +175,12 @@ final class V2Reader {
     @inline(__always)
     private func step(into out: inout Event, bad: inout UInt8) throws(TraceError) -> Bool {
         if ordering.pop(into: &out, bad: &bad) { return true }
+        if let r = replay, replayPos < replayCount {
+            r.events.next(into: &out, bad: &bad)
+            if replayPos == r.nextPatch { r.patch(&out) }
+            replayPos += 1
+            return true
+        }
         if cpuIdx < cpuCount || frontier.isEmpty {
             guard let (e, b) = try stepSlow() else { return false }
             out = e
@@ -158,18 +201,41 @@ final class V2Reader {
     @inline(never)
     private func stepSlow() throws(TraceError) -> (Event, UInt8)? {
         if frontier.isEmpty && cpuIdx >= cpuCount {
+            if let r = replay {
+                // Its buffers serve the next run (at most one is ever held).
+                spareBuffers.append(r.events)
+                replay = nil
+            }
             if minor < 26 { return try nextGenWithSpill() }
             if let e = readGenErr { throw e }
+            let (result, start, end, _) = readQueue.isEmpty ? readNextGeneration() : readQueue.removeFirst()
+            takenPos = end
             let g: Generation?
-            do {
-                g = try genReader.readGeneration()
-            } catch {
+            switch result {
+            case .failure(let error):
                 readGenErr = error
                 gen = nil
                 cpuCount = 0
                 return syncEvent(time: lastTs)
+            case .success(let next):
+                g = next
             }
-            return try installGen(g)
+            if let g, let job = aheadJob, job.gen === g {
+                aheadJob = nil
+                let w0 = DispatchTime.now().uptimeNanoseconds
+                job.finished.wait()
+                if V2Reader.debugAhead { print("wait \((DispatchTime.now().uptimeNanoseconds - w0) / 1000) us; run \(job.runNs / 1000) us; direct \((w0 - directStart) / 1000) us") }
+                if V2Reader.debugAhead { FileHandle.standardError.write("ahead gen \(g.number): ok=\(job.ok) events=\(job.events.count) g=\(job.reader.ordering.assumedG.count) p=\(job.reader.ordering.assumedP.count) m=\(job.reader.ordering.assumedM.count) cold=\(job.reader.ordering.assumedCold.count) t=\(job.reader.ordering.assumedNoTask.count) gc=\(job.reader.ordering.assumedGC != nil)\n".data(using: .utf8)!) }
+                if !job.ok && V2Reader.debugAhead { _ = ordering.guessesHold(job.reader.ordering) }
+                if job.ok, ordering.adopt(job.reader.ordering, deferredTaskEnds: job.deferredTaskEnds.map(\.id),
+                                          patchTaskEnd: { _, parent, name in job.taskPatches.append((parent, name)) }) {
+                    aheadAdopted += 1
+                    return installReplay(g, job, start: start)
+                }
+                aheadDiscarded += 1
+                spareBuffers.append(job.events)
+            }
+            return try installGen(g, start: start)
         }
         if let g = gen, cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
             let s = g.cpuSamples[cpuIdx]
@@ -233,7 +299,7 @@ final class V2Reader {
 
     // MARK: Generations
 
-    private func installGen(_ g: Generation?) throws(TraceError) -> (Event, UInt8) {
+    private func installGen(_ g: Generation?, start: Int? = nil) throws(TraceError) -> (Event, UInt8) {
         guard let g else {
             gen = nil
             done = true
@@ -242,7 +308,27 @@ final class V2Reader {
         generations += 1
         hadGen = true
         // The previous generations' bytes are done with: let their pages go.
-        releasePages?(genReader.lastGenerationStart)
+        releasePages?(start ?? genReader.lastGenerationStart)
+        if firstGenNumber == 0 { firstGenNumber = g.number }
+        try setUpCursors(g)
+        // The second core orders the next generation while this one is handed out.
+        if minor >= 26 && orderAhead && aheadJob == nil { startAhead(queued: 0, previous: g) }
+        directStart = DispatchTime.now().uptimeNanoseconds
+        return sync(for: g)
+    }
+
+    /// The Sync event that opens generation `g` (its clock snapshot recorded).
+    private func sync(for g: Generation) -> (Event, UInt8) {
+        var snapshot = 0
+        if let c = g.clock {
+            tables.clockSnapshots.append(ClockSnapshot(trace: g.mul(c.time), mono: c.mono, wallSeconds: c.sec, wallNanoseconds: c.nsec))
+            snapshot = tables.clockSnapshots.count
+        }
+        return syncEvent(time: g.mul(g.minTs), snapshot: snapshot, generation: g.number)
+    }
+
+    /// Makes `g` the current generation: its tables and a cursor per M on the frontier.
+    private func setUpCursors(_ g: Generation) throws(TraceError) {
         gen = g
         nsPerTick = g.nsPerTick
         genNumber = g.number
@@ -266,12 +352,219 @@ final class V2Reader {
                 cursors.removeLast()
             }
         }
-        var snapshot = 0
-        if let c = g.clock {
-            tables.clockSnapshots.append(ClockSnapshot(trace: g.mul(c.time), mono: c.mono, wallSeconds: c.sec, wallNanoseconds: c.nsec))
-            snapshot = tables.clockSnapshots.count
+    }
+
+    // MARK: Ordering ahead on the second core
+
+    /// A generation read ahead of the stream: the result (a read error is kept until the stream
+    /// gets there), its file offsets, and whether it may be ordered ahead (its number is above
+    /// every earlier one, so the state it starts from has no sequence of its own).
+    typealias ReadGeneration = (result: Result<Generation?, TraceError>, start: Int, end: Int, aheadable: Bool)
+
+    /// Reads the next generation (Go 1.26+ framing).
+    private func readNextGeneration() -> ReadGeneration {
+        let result: Result<Generation?, TraceError>
+        var aheadable = false
+        do {
+            let g = try genReader.readGeneration()
+            if let g {
+                aheadable = g.number > maxGenNumber && maxGenNumber != 0
+                maxGenNumber = max(maxGenNumber, g.number)
+            }
+            result = .success(g)
+        } catch {
+            result = .failure(error)
         }
-        return syncEvent(time: g.mul(g.minTs), snapshot: snapshot, generation: g.number)
+        return (result, genReader.lastGenerationStart, genReader.pos, aheadable)
+    }
+
+    /// Has the second core order the generation `queued` places after the next one to be taken
+    /// (reading up to it), if it can be; `previous` is the generation just before it.
+    private func startAhead(queued: Int, previous: Generation) {
+        while readQueue.count <= queued {
+            guard readQueue.last.map({ if case .success(.some) = $0.result { return true } else { return false } }) ?? true else { return }
+            readQueue.append(readNextGeneration())
+        }
+        let target = readQueue[queued]
+        guard case .success(let g?) = target.result, target.aheadable else { return }
+        let run = V2Reader(buffer: buffer, minor: minor, tables: tables)
+        run.orderAhead = false
+        run.aheadPrevious = previous
+        let o = run.ordering
+        o.speculative = true
+        o.aheadGen = g.number
+        // The first generation's number, as the serial ordering will have it by then.
+        o.initialGen = ordering.initialGen != 0 ? ordering.initialGen : firstGenNumber
+        let job = AheadJob(gen: g, reader: run, buffers: spareBuffers.popLast())
+        aheadJob = job
+        let thread = Thread { job.run() }
+        thread.stackSize = 1 << 22
+        thread.start()
+    }
+
+    /// Hands out generation `g`, ordered ahead by `job` and adopted.
+    private func installReplay(_ g: Generation, _ job: AheadJob, start: Int) -> (Event, UInt8) {
+        generations += 1
+        hadGen = true
+        releasePages?(start)
+        gen = g
+        nsPerTick = g.nsPerTick
+        genNumber = g.number
+        curStrings = Unmanaged.passUnretained(g.strings)
+        curStacks = Unmanaged.passUnretained(g.stacks)
+        frontier.removeAll()
+        cursors.removeAll()
+        cpuIdx = 0
+        cpuCount = 0
+        replay = job
+        replayPos = 0
+        replayCount = job.events.count
+        job.nextPatch = job.deferredTaskEnds.first?.index ?? Int.max
+        // The second core orders the generation after the next one, which this core orders
+        // itself once this one has been handed out.
+        if orderAhead {
+            if readQueue.isEmpty { readQueue.append(readNextGeneration()) }
+            if case .success(let next?) = readQueue[0].result { startAhead(queued: 1, previous: next) }
+        }
+        return sync(for: g)
+    }
+
+    /// Stops a run still going (the stream was abandoned) and waits for it: its thread reads the
+    /// file's bytes, which must outlive it.
+    func cancelAhead() {
+        guard let job = aheadJob else { return }
+        job.cancelled.store(true, ordering: .relaxed)
+        job.finished.wait()
+        aheadJob = nil
+    }
+
+    /// Orders the whole of generation `g` on the calling thread into `job` (the ahead run).
+    fileprivate func runAhead(_ g: Generation, _ job: AheadJob) -> Bool {
+        do {
+            try setUpCursors(g)
+            ordering.guessM = { [unowned self] m in self.guessContext(m) }
+            var n = 0
+            while true {
+                var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
+                var bad: UInt8 = 0
+                if ordering.pop(into: &ev, bad: &bad) {
+                    job.append(ev, bad)
+                    continue
+                }
+                if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
+                    let s = g.cpuSamples[cpuIdx]
+                    cpuIdx += 1
+                    job.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), 0)
+                    continue
+                }
+                if frontier.isEmpty { break }
+                ordering.emit(into: ordering.scratch)
+                if try !tryAdvance(0) { try advanceOther() }
+                guard ordering.emitted else { return false }
+                job.append(ordering.scratch.pointee, ordering.outBad)
+                if ordering.taskEndDeferred {
+                    ordering.taskEndDeferred = false
+                    job.deferredTaskEnds.append((job.events.count - 1, ordering.scratch.pointee.a0))
+                }
+                n += 1
+                if n & 0xfff == 0 {
+                    if job.cancelled.load(ordering: .relaxed) || job.events.count > AheadJob.maxEvents { return false }
+                }
+            }
+            return true
+        } catch {
+            if V2Reader.debugAhead { print("ahead run failed: \(error)") }
+            return false
+        }
+    }
+
+    /// A guess at thread `m`'s goroutine and proc where the generation starts. A thread's
+    /// context changes only through its own events (bar a proc stolen from it), so its first
+    /// events in the generation tell (a ProcStatus for a running proc names the proc it holds, a
+    /// ProcStart says it held none; a GoStatus for a running goroutine names the goroutine, a
+    /// GoStart says it ran none), else its last events in the previous generation.
+    private func guessContext(_ m: Int64) -> MState {
+        var g: Int64?, p: Int64?
+        var gDone = false, pDone = false
+        if var c = cursors.buffer.first(where: { $0.m == m }) {
+            var n = 0
+            while n < 256 && !(gDone && pDone) {
+                let e = c.ev
+                switch e.type {
+                case Wire.procStatus:
+                    if !pDone && (e.a1 == UInt64(ProcWire.running) || e.a1 == UInt64(ProcWire.syscall)) {
+                        p = Int64(bitPattern: e.a0)
+                        pDone = true
+                    }
+                case Wire.procStart:
+                    if !pDone { p = noID }
+                    pDone = true
+                case Wire.procStop, Wire.procSteal, Wire.goDestroySyscall:
+                    pDone = true
+                    if e.type == Wire.goDestroySyscall { gDone = true }
+                case Wire.goStatus, Wire.goStatusStack:
+                    let st = UInt8(truncatingIfNeeded: e.a2)
+                    if !gDone && (st == GoWire.running || (st == GoWire.syscall && Int64(bitPattern: e.a1) == m)) {
+                        g = Int64(bitPattern: e.a0)
+                        gDone = true
+                    }
+                case Wire.goStart, Wire.goCreateSyscall:
+                    if !gDone && e.type == Wire.goStart { g = noID }
+                    gDone = true
+                case Wire.goBlock, Wire.goStop, Wire.goDestroy, Wire.goSyscallEndBlocked, Wire.goSwitch, Wire.goSwitchDestroy:
+                    gDone = true
+                default: break
+                }
+                n += 1
+                guard (try? decodeNext(&c)) == true else { break }
+            }
+        }
+        if !(gDone && g != nil) || !(pDone && p != nil), let prev = aheadPrevious, let k = prev.mIndex[UInt64(bitPattern: m)] {
+            var bg: Int64?, bp: Int64?
+            let batches = prev.batches[k]
+            var b = batches.count - 1
+            // The last few batches at most: the guess only has to be right often.
+            while b >= 0 && b >= batches.count - 4 && (bg == nil || bp == nil) {
+                let (cg, cp) = contextChanges(batches[b], m)
+                if bg == nil { bg = cg }
+                if bp == nil { bp = cp }
+                b -= 1
+            }
+            if g == nil { g = bg }
+            if p == nil { p = bp }
+        }
+        return MState(g: g ?? noID, p: p ?? noID)
+    }
+
+    /// The goroutine and proc thread `m`'s events in batch `b` (of the previous generation) leave
+    /// it with, where they set them.
+    private func contextChanges(_ b: BatchRef, _ m: Int64) -> (g: Int64?, p: Int64?) {
+        guard !batchList.isEmpty else { return (nil, nil) }
+        var c = BatchCursor(mIndex: 0, m: m)
+        c.pos = b.dataStart
+        c.end = b.dataStart + b.size
+        c.lastTs = 1
+        var g: Int64?, p: Int64?
+        while (try? decodeNext(&c)) == true {
+            let e = c.ev
+            switch e.type {
+            case Wire.goStart, Wire.goSwitch, Wire.goSwitchDestroy, Wire.goCreateSyscall: g = Int64(bitPattern: e.a0)
+            case Wire.goBlock, Wire.goStop, Wire.goDestroy, Wire.goSyscallEndBlocked: g = noID
+            case Wire.goDestroySyscall: g = noID; p = noID
+            case Wire.goStatus, Wire.goStatusStack:
+                let st = UInt8(truncatingIfNeeded: e.a2)
+                if st == GoWire.running || (st == GoWire.syscall && Int64(bitPattern: e.a1) == m) { g = Int64(bitPattern: e.a0) }
+            case Wire.procStart: p = Int64(bitPattern: e.a0)
+            case Wire.procStop: p = noID
+            case Wire.procStatus:
+                if e.a1 == UInt64(ProcWire.running) || e.a1 == UInt64(ProcWire.syscall) { p = Int64(bitPattern: e.a0) }
+            case Wire.procSteal:
+                if Int64(bitPattern: e.a2) == m { p = noID }
+            default: break
+            }
+            c.lastTs = 1
+        }
+        return (g, p)
     }
 
     private func nextGenWithSpill() throws(TraceError) -> (Event, UInt8) {
@@ -300,6 +593,11 @@ final class V2Reader {
     }
 
     // MARK: Decoding
+
+    /// Decodes the next event of a cursor copy (for looking ahead).
+    private func decodeNext(_ c: inout BatchCursor) throws(TraceError) -> Bool {
+        try withUnsafeMutablePointer(to: &c) { (p) throws(TraceError) -> Bool in try decodeNext(p) }
+    }
 
     /// Decodes the next event of cursor `c` (Go's `batchCursor.nextEvent`). False when the M has no more.
     @inline(__always)
@@ -461,5 +759,55 @@ final class V2Reader {
             i = m
         }
         h[i] = moving
+    }
+}
+
+/// A generation ordered on the second core: its events as the serial ordering would hand them
+/// out (if the run's guesses hold), kept until the stream gets there.
+final class AheadJob: @unchecked Sendable {
+    let gen: Generation
+    let reader: V2Reader
+    let events: PackedEvents
+    /// TaskEnd events for tasks begun before the generation: (event index, task ID), and once
+    /// adopted, the parent and type each gets from the real state.
+    var deferredTaskEnds: [(index: Int, id: UInt64)] = []
+    var taskPatches: [(parent: UInt64, name: UInt64)] = []
+    /// The index of the next event to patch while replaying (Int.max for none).
+    var nextPatch = Int.max
+    private var patched = 0
+    /// Whether the run got to the end of the generation.
+    var ok = false
+    let cancelled = Atomic<Bool>(false)
+    let finished = DispatchSemaphore(value: 0)
+    /// A generation with more events than this is left to the serial ordering rather than held
+    /// in memory (at about 7 bytes an event, some 200 MiB).
+    static let maxEvents = 1 << 25
+
+    init(gen: Generation, reader: V2Reader, buffers: PackedEvents?) {
+        self.gen = gen
+        self.reader = reader
+        events = buffers ?? PackedEvents()
+        events.reset()
+    }
+
+    @inline(__always) func append(_ e: Event, _ bad: UInt8) {
+        events.append(e, bad: bad)
+    }
+
+    /// Fills in the deferred TaskEnd at `nextPatch`.
+    func patch(_ e: inout Event) {
+        e.a2 = taskPatches[patched].parent
+        e.a3 = taskPatches[patched].name
+        patched += 1
+        nextPatch = patched < deferredTaskEnds.count ? deferredTaskEnds[patched].index : Int.max
+    }
+
+    var runNs: UInt64 = 0
+    func run() {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        ok = reader.runAhead(gen, self)
+        events.finish()
+        runNs = DispatchTime.now().uptimeNanoseconds - t0
+        finished.signal()
     }
 }
