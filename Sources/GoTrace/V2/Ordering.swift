@@ -719,25 +719,25 @@ final class Ordering {
 
     /// Whether every guess of run `a` equals this ordering's state.
     func guessesHold(_ a: Ordering) -> Bool {
-        guard a.speculative, a.initialGen == initialGen, initialGen != 0 else { if V2Reader.debugAhead { print("adopt: initial \(a.initialGen) \(initialGen)") }; return false }
+        guard a.speculative, a.initialGen == initialGen, initialGen != 0 else { return false }
         for (g, st) in a.assumedG {
             let real = gStates[g]
-            if let st { guard let real, real.status == st else { if V2Reader.debugAhead { print("adopt: g \(g) guess \(st) real \(String(describing: real))") }; return false } } else if real != nil { if V2Reader.debugAhead { print("adopt: g \(g) absent real \(String(describing: real))") }; return false }
+            if let st { guard let real, real.status == st else { return false } } else if real != nil { return false }
         }
         for (p, st) in a.assumedP {
             let real = pStates[p]
             if let st {
-                guard let real, real.status == st.status, real.sweeping == st.sweeping else { if V2Reader.debugAhead { print("adopt: p \(p) \(st) \(String(describing: real))") }; return false }
+                guard let real, real.status == st.status, real.sweeping == st.sweeping else { return false }
             } else if real != nil { return false }
         }
         for (m, st, mustExist) in a.assumedM {
             let real = mState(m)
-            if mustExist && real == nil { if V2Reader.debugAhead { print("adopt: m exist \(m)") }; return false }
-            if (real ?? MState(g: noID, p: noID)) != st { if V2Reader.debugAhead { print("adopt: m \(m) guess \(st) real \(String(describing: real))") }; return false }
+            if mustExist && real == nil { return false }
+            if (real ?? MState(g: noID, p: noID)) != st { return false }
         }
-        for (g, cold) in a.assumedCold where !(gCold[g] ?? Cold()).same(cold) { if V2Reader.debugAhead { print("adopt: cold \(g) guess \(cold) real \(String(describing: gCold[g]))") }; return false }
-        for id in a.assumedNoTask where activeTasks[id] != nil { if V2Reader.debugAhead { print("adopt: task \(id)") }; return false }
-        if let gc = a.assumedGC, gc.seq != gcSeq || gc.state != gcState { if V2Reader.debugAhead { print("adopt: gc \(gc) real \(gcSeq) \(gcState)") }; return false }
+        for (g, cold) in a.assumedCold where !(gCold[g] ?? Cold()).same(cold) { return false }
+        for id in a.assumedNoTask where activeTasks[id] != nil { return false }
+        if let gc = a.assumedGC, gc.seq != gcSeq || gc.state != gcState { return false }
         return true
     }
 

@@ -77,10 +77,12 @@ final class V2Reader {
     private var replay: AheadJob?
     private var replayPos = 0
     private var replayCount = 0
+    private var replayCursor: PackedEvents.Cursor
+    /// The index of the next replayed event to patch (a deferred TaskEnd), Int.max for none.
+    private var replayPatchAt = Int.max
     /// Whether generations may be ordered ahead on a second core (off for the runs themselves,
     /// and where `GOTRACE_SERIAL` is set).
     var orderAhead = V2Reader.orderAheadDefault
-    static let debugAhead = getenv("GOTRACE_AHEAD_DEBUG") != nil
     static let orderAheadDefault: Bool = {
         guard let v = getenv("GOTRACE_SERIAL") else { return true }
         return String(cString: v).isEmpty
@@ -88,7 +90,6 @@ final class V2Reader {
     /// For an ahead run: the generation before its own (its threads' last events give the guesses).
     fileprivate var aheadPrevious: Generation?
     /// The event buffers of the last generation replayed, for the next run.
-    private var directStart: UInt64 = 0
     /// Generations ordered ahead and adopted, and runs thrown away (for tests).
     private(set) var aheadAdopted = 0
     private(set) var aheadDiscarded = 0
@@ -109,6 +110,16 @@ final class V2Reader {
         ordering = Ordering(tables: tables)
         curStrings = Unmanaged.passUnretained(emptyMap)
         curStacks = Unmanaged.passUnretained(emptyMap)
+        replayCursor = PackedEvents.Cursor(emptyPacked)
+    }
+
+    private let emptyPacked = PackedEvents()
+
+    /// Fills in a deferred TaskEnd of the generation being replayed.
+    @inline(never) private func patchReplayed(_ e: inout Event) {
+        guard let r = replay else { return }
+        r.patch(&e)
+        replayPatchAt = r.nextPatch
     }
 
     @inline(__always) func mul(_ t: UInt64) -> Int64 {
@@ -175,9 +186,9 @@ final class V2Reader {
     @inline(__always)
     private func step(into out: inout Event, bad: inout UInt8) throws(TraceError) -> Bool {
         if ordering.pop(into: &out, bad: &bad) { return true }
-        if let r = replay, replayPos < replayCount {
-            r.events.next(into: &out, bad: &bad)
-            if replayPos == r.nextPatch { r.patch(&out) }
+        if replayPos < replayCount {
+            replayCursor.next(into: &out, bad: &bad)
+            if replayPos == replayPatchAt { patchReplayed(&out) }
             replayPos += 1
             return true
         }
@@ -205,6 +216,9 @@ final class V2Reader {
                 // Its buffers serve the next run (at most one is ever held).
                 spareBuffers.append(r.events)
                 replay = nil
+                replayCount = 0
+                replayPos = 0
+                replayCursor = PackedEvents.Cursor(emptyPacked)
             }
             if minor < 26 { return try nextGenWithSpill() }
             if let e = readGenErr { throw e }
@@ -222,11 +236,7 @@ final class V2Reader {
             }
             if let g, let job = aheadJob, job.gen === g {
                 aheadJob = nil
-                let w0 = DispatchTime.now().uptimeNanoseconds
                 job.finished.wait()
-                if V2Reader.debugAhead { print("wait \((DispatchTime.now().uptimeNanoseconds - w0) / 1000) us; run \(job.runNs / 1000) us; direct \((w0 - directStart) / 1000) us") }
-                if V2Reader.debugAhead { FileHandle.standardError.write("ahead gen \(g.number): ok=\(job.ok) events=\(job.events.count) g=\(job.reader.ordering.assumedG.count) p=\(job.reader.ordering.assumedP.count) m=\(job.reader.ordering.assumedM.count) cold=\(job.reader.ordering.assumedCold.count) t=\(job.reader.ordering.assumedNoTask.count) gc=\(job.reader.ordering.assumedGC != nil)\n".data(using: .utf8)!) }
-                if !job.ok && V2Reader.debugAhead { _ = ordering.guessesHold(job.reader.ordering) }
                 if job.ok, ordering.adopt(job.reader.ordering, deferredTaskEnds: job.deferredTaskEnds.map(\.id),
                                           patchTaskEnd: { _, parent, name in job.taskPatches.append((parent, name)) }) {
                     aheadAdopted += 1
@@ -313,7 +323,6 @@ final class V2Reader {
         try setUpCursors(g)
         // The second core orders the next generation while this one is handed out.
         if minor >= 26 && orderAhead && aheadJob == nil { startAhead(queued: 0, previous: g) }
-        directStart = DispatchTime.now().uptimeNanoseconds
         return sync(for: g)
     }
 
@@ -419,7 +428,9 @@ final class V2Reader {
         replay = job
         replayPos = 0
         replayCount = job.events.count
+        replayCursor = PackedEvents.Cursor(job.events)
         job.nextPatch = job.deferredTaskEnds.first?.index ?? Int.max
+        replayPatchAt = job.nextPatch
         // The second core orders the generation after the next one, which this core orders
         // itself once this one has been handed out.
         if orderAhead {
@@ -473,7 +484,6 @@ final class V2Reader {
             }
             return true
         } catch {
-            if V2Reader.debugAhead { print("ahead run failed: \(error)") }
             return false
         }
     }
@@ -802,12 +812,9 @@ final class AheadJob: @unchecked Sendable {
         nextPatch = patched < deferredTaskEnds.count ? deferredTaskEnds[patched].index : Int.max
     }
 
-    var runNs: UInt64 = 0
     func run() {
-        let t0 = DispatchTime.now().uptimeNanoseconds
         ok = reader.runAhead(gen, self)
         events.finish()
-        runNs = DispatchTime.now().uptimeNanoseconds - t0
         finished.signal()
     }
 }
