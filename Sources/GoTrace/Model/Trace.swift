@@ -41,9 +41,10 @@ public final class Trace: @unchecked Sendable {
     }
 
     public static func load(bytes: TraceBytes, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> Trace {
-        let reader = try TraceReader(bytes: bytes)
         // The reader (ordering, validation) runs on this thread; packing events into the store
         // runs on a second one, fed in batches, so the two costs overlap on a multi-core machine.
+        // (That is the second core's work here: no generation is ordered ahead on it.)
+        let reader = try TraceReader(bytes: bytes, orderAhead: false)
         // Events past the last Sync are kept only until we know whether the generation completes.
         let sink = StoreSink()
         let info = reader.scan(fileBytes: bytes.count, batchSize: StoreSink.batchSize, progress: progress, send: sink.send)

@@ -790,8 +790,8 @@ final class AheadJob: @unchecked Sendable {
     let cancelled = Atomic<Bool>(false)
     let finished = DispatchSemaphore(value: 0)
     /// A generation with more events than this is left to the serial ordering rather than held
-    /// in memory (at about 7 bytes an event, some 200 MiB).
-    static let maxEvents = 1 << 25
+    /// in memory (at about 15 bytes an event, some 250 MiB).
+    static let maxEvents = 1 << 24
 
     init(gen: Generation, reader: V2Reader, buffers: PackedEvents?) {
         self.gen = gen

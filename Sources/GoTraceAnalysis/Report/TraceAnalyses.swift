@@ -169,7 +169,8 @@ public struct TraceAnalyses: Sendable {
 
     private static func scan(path: String, keep: Int?, progress: ((Int, Int) -> Void)?, withSide: Bool) throws(TraceError) -> Pass {
         let bytes = try TraceBytes(path: path)
-        let reader = try TraceReader(bytes: bytes)
+        // The analysis threads have the other cores: no generation is ordered ahead.
+        let reader = try TraceReader(bytes: bytes, orderAhead: false)
         let tables = reader.tables
         let keep = keep ?? Int.max
         let main = PipelinedConsumer(MainConsumer(summarizer: GoroutineSummarizer(tables: tables),

@@ -571,7 +571,8 @@ extension TimelineModel {
     private static func scan(path: String, limit: Int?, progress: ((Int, Int) -> Void)?) throws(TraceError)
         -> (TraceStreamInfo, TimelineModel) {
         let bytes = try TraceBytes(path: path)
-        let reader = try TraceReader(bytes: bytes)
+        // The builder has the second core: no generation is ordered ahead on it.
+        let reader = try TraceReader(bytes: bytes, orderAhead: false)
         // About one slice per 17 bytes of a busy trace; reserve generously (address space only, at
         // most 2 GiB of it, so a huge trace cannot ask for more than the machine will map).
         let sink = PipelinedConsumer(TimelineBuilder(tables: reader.tables, expectedSlices: min(bytes.count / 8, 1 << 26)),
