@@ -111,3 +111,113 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// Hand-written Go 1.26 traces whose state crosses a generation boundary, some consistent and
+/// some not, so that the second generation's run guesses right or wrong: each must read as the
+/// serial ordering reads it (and a wrong guess must be caught, not adopted).
+@Suite struct OrderAheadGuessTests {
+    /// A Go 1.26 trace from the text form of its generations' thread batches (batch sizes,
+    /// the Sync/Frequency/ClockSnapshot, Stacks and Strings batches and the end-of-generation
+    /// markers are added). `strings` are the string table of every generation.
+    static func trace(_ generations: [[(m: Int, events: [String])]], strings: [String] = ["r", "s"]) throws -> [UInt8] {
+        var text = "Trace Go1.26\n"
+        for (k, batches) in generations.enumerated() {
+            let gen = k + 1
+            let t = 100 * k
+            text += "EventBatch gen=\(gen) m=18446744073709551615 time=\(t) size=0\nSync\nFrequency freq=15625000\nClockSnapshot dt=1 mono=\(t + 1) sec=1 nsec=1\n"
+            for b in batches {
+                text += "EventBatch gen=\(gen) m=\(b.m) time=\(t + 1 + b.m) size=0\n" + b.events.map { $0 + "\n" }.joined()
+            }
+            text += "EventBatch gen=\(gen) m=18446744073709551615 time=\(t) size=0\nStacks\n"
+            text += "EventBatch gen=\(gen) m=18446744073709551615 time=\(t) size=0\nStrings\n"
+            for (i, s) in strings.enumerated() { text += "String id=\(i + 1)\n\tdata=\"\(s)\"\n" }
+            text += "EndOfGeneration\n"
+        }
+        var raw = try RawTrace(text: text)
+        // Each batch's size: the bytes of its records up to the next batch or marker.
+        for i in raw.records.indices where raw.records[i].type == Wire.eventBatch {
+            var size = 0
+            var j = i + 1
+            while j < raw.records.count, raw.records[j].type != Wire.eventBatch, raw.records[j].type != Wire.endOfGeneration {
+                size += raw.records[j].encoded().count
+                j += 1
+            }
+            raw.records[i].args[3] = UInt64(size)
+        }
+        return raw.encoded()
+    }
+
+    /// Reads `bytes` both ways; they must agree. Returns the serial outcome and the ahead counts.
+    static func compare(_ bytes: [UInt8]) -> (OrderAheadTests.Outcome, adopted: Int, discarded: Int) {
+        let (serial, _, _) = OrderAheadTests.read(TraceBytes(bytes: bytes), ahead: false)
+        let (ahead, a, d) = OrderAheadTests.read(TraceBytes(bytes: bytes), ahead: true)
+        let same = ahead.same(as: serial)
+        #expect(same, "\(ahead.events.count) vs \(serial.events.count) events, \(ahead.error ?? "-") vs \(serial.error ?? "-")")
+        return (serial, a, d)
+    }
+
+    static let running = ["ProcStatus dt=1 p=0 pstatus=1", "GoStatus dt=1 g=1 m=0 gstatus=2"]
+
+    @Test("a region begun in one generation ends in the next")
+    func regionAcross() throws {
+        let b = try Self.trace([[(0, Self.running + ["UserRegionBegin dt=1 task=0 name_string=1 stack=0"])],
+                                [(0, Self.running + ["UserRegionEnd dt=1 task=0 name_string=1 stack=0"])]])
+        let (serial, adopted, _) = Self.compare(b)
+        #expect(serial.error == nil)
+        #expect(adopted == 1)
+    }
+
+    @Test("a region ended in the next generation is not the one begun: Go's error, not the guess")
+    func regionMisuse() throws {
+        let b = try Self.trace([[(0, Self.running + ["UserRegionBegin dt=1 task=0 name_string=1 stack=0"])],
+                                [(0, Self.running + ["UserRegionEnd dt=1 task=0 name_string=2 stack=0"])]])
+        let (serial, adopted, discarded) = Self.compare(b)
+        #expect(serial.error?.contains("misuse of region") == true)
+        #expect(adopted == 0 && discarded == 1)
+    }
+
+    @Test("a mark assist in flight over the boundary, and one that never began")
+    func assists() throws {
+        let across = try Self.trace([[(0, Self.running + ["GCMarkAssistBegin dt=1 stack=0"])],
+                                     [(0, Self.running + ["GCMarkAssistActive dt=1 g=1", "GCMarkAssistEnd dt=1"])]])
+        let (ok, adopted, _) = Self.compare(across)
+        #expect(ok.error == nil)
+        #expect(adopted == 1)
+        let never = try Self.trace([[(0, Self.running)],
+                                    [(0, Self.running + ["GCMarkAssistActive dt=1 g=1"])]])
+        let (bad, adopted2, discarded) = Self.compare(never)
+        #expect(bad.error?.contains("missing active range") == true)
+        #expect(adopted2 == 0 && discarded == 1)
+    }
+
+    @Test("a task begun in one generation ends in the next: its parent and type come from the first")
+    func taskAcross() throws {
+        let b = try Self.trace([[(0, Self.running + ["UserTaskBegin dt=1 task=5 parent_task=0 name_string=2 stack=0"])],
+                                [(0, Self.running + ["UserTaskEnd dt=1 task=5 stack=0"])]])
+        let (serial, adopted, _) = Self.compare(b)
+        #expect(serial.error == nil)
+        #expect(adopted == 1)
+        // The TaskEnd carries the type string of the TaskBegin a generation before.
+        let end = serial.events.first { $0.type == Wire.userTaskEnd }
+        #expect(end?.a3 != 0)
+    }
+
+    @Test("a thread keeps its goroutine and proc over the boundary without a status event")
+    func contextAcross() throws {
+        let b = try Self.trace([[(0, Self.running + ["GoStop dt=1 reason_string=1 stack=0", "GoStart dt=1 g=1 g_seq=1"])],
+                                [(0, ["GoBlock dt=5 reason_string=1 stack=0"])]])
+        let (serial, adopted, _) = Self.compare(b)
+        #expect(serial.error == nil)
+        #expect(adopted == 1)
+    }
+
+    @Test("a proc stolen from a thread in a syscall by another thread: the thread's own events guess wrong")
+    func stolenProc() throws {
+        let b = try Self.trace([[(0, Self.running + ["GoSyscallBegin dt=1 p_seq=1 stack=0"]),
+                                 (1, ["ProcSteal dt=5 p=0 p_seq=2 m=0"])],
+                                [(0, ["GoStatus dt=1 g=1 m=0 gstatus=3", "GoSyscallEndBlocked dt=1"])]])
+        let (serial, adopted, discarded) = Self.compare(b)
+        #expect(serial.error == nil, "\(serial.error ?? "")")
+        #expect(adopted == 0 && discarded == 1)
+    }
+}

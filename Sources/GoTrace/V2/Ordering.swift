@@ -67,11 +67,6 @@ struct PState {
 struct Cold {
     var regions: [(task: UInt64, name: UInt32)] = []
     var inFlight: [RangeKey] = []
-
-    func same(_ o: Cold) -> Bool {
-        regions.count == o.regions.count && inFlight == o.inFlight
-            && zip(regions, o.regions).allSatisfy { $0.task == $1.task && $0.name == $1.name }
-    }
 }
 
 struct MState: Equatable {
@@ -183,7 +178,11 @@ final class Ordering {
     /// Forgets a goroutine, with its cold state if it has any.
     @inline(__always) func removeG(_ g: Int64) {
         if let s = gStates.remove(g), s.hasCold { gCold[g] = nil }
-        if speculative { coldSeen.set(g, true) }
+        if speculative {
+            // (The run's cold state of a goroutine it only ended regions of is not flagged.)
+            gCold[g] = nil
+            coldNew.set(g, true)
+        }
     }
     var activeTasks: [UInt64: (name: UInt32, parent: UInt64)] = [:]
     var gcSeq: UInt64 = 0
@@ -389,7 +388,7 @@ final class Ordering {
             }
             let newG = Int64(bitPattern: ev.a0)
             if gFind(newG, guess: nil) != nil { throw TraceError("tried to create goroutine (\(newG)) that already exists") }
-            if speculative { coldSeen.set(newG, true) }
+            if speculative { coldNew.set(newG, true) }
             gStates.set(newG, GState(status: ev.type == Wire.goCreate ? GoWire.runnable : GoWire.waiting, seq: Seq(gen: gen, n: 0)))
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -455,7 +454,7 @@ final class Ordering {
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .mustNot)
             let newG = Int64(bitPattern: ev.a0)
             if gFind(newG, guess: nil) != nil { throw TraceError("tried to create goroutine (\(newG)) in syscall that already exists") }
-            if speculative { coldSeen.set(newG, true) }
+            if speculative { coldNew.set(newG, true) }
             gStates.set(newG, GState(status: GoWire.syscall, seq: Seq(gen: gen, n: 0)))
             ng = newG
             push(ev.event(g, p, m), bad: ev.badMask)
@@ -627,14 +626,22 @@ final class Ordering {
     /// Entities looked at (guessed, created or removed) by the run.
     let gSeen = IDTable<Bool>(capacity: 16)
     let pSeen = IDTable<Bool>(capacity: 16)
-    let coldSeen = IDTable<Bool>(capacity: 16)
+    /// Goroutines created or ended in the run: their cold state where it starts is known (none).
+    let coldNew = IDTable<Bool>(capacity: 16)
+    /// Goroutines whose ranges in flight the run guessed.
+    let rangesSeen = IDTable<Bool>(capacity: 16)
+    /// Per goroutine, how many regions the run ended that began before its generation.
+    var regionPops: [Int64: Int] = [:]
     var taskSeen: Set<UInt64> = []
     var gcKnown = false
     /// The guesses, in the order taken: nil for "does not exist".
     var assumedG: [(id: Int64, status: UInt8?)] = []
     var assumedP: [(id: Int64, state: PState?)] = []
     var assumedM: [(id: Int64, state: MState, mustExist: Bool)] = []
-    var assumedCold: [(id: Int64, cold: Cold)] = []
+    /// Ranges in flight where the generation starts, and regions ended in it that began before
+    /// (the `depth`-th from the top of the goroutine's region stack where it starts).
+    var assumedRanges: [(id: Int64, inFlight: [RangeKey])] = []
+    var assumedRegionEnds: [(id: Int64, depth: Int, task: UInt64, name: UInt32)] = []
     var assumedNoTask: [UInt64] = []
     var assumedGC: (seq: UInt64, state: UInt8)?
     /// Set when the last TaskEnd was for a task the run has not seen begin: its parent and
@@ -680,12 +687,22 @@ final class Ordering {
         return mSlots.count - 1
     }
 
-    /// Before a goroutine's region stack or ranges are used: guessed on first use.
-    @inline(never) func coldAhead(_ g: Int64, _ guess: Cold) {
-        if coldSeen.find(g) != nil { return }
-        coldSeen.set(g, true)
-        assumedCold.append((g, guess))
-        if guess.regions.isEmpty && guess.inFlight.isEmpty { gCold[g] = nil } else { gCold[g] = guess }
+    /// Before a goroutine's ranges in flight are used: guessed on first use. (Its region stack
+    /// is not guessed: the run keeps the regions begun in it, on top of an unknown stack.)
+    @inline(never) func rangesAhead(_ g: Int64, _ guess: [RangeKey]) {
+        if coldNew.find(g) != nil || rangesSeen.find(g) != nil { return }
+        rangesSeen.set(g, true)
+        assumedRanges.append((g, guess))
+        gCold[g, default: Cold()].inFlight = guess
+    }
+
+    /// A region end with no region begun in the run: a guess that the stack where the generation
+    /// starts has this region next (below the ones already ended).
+    @inline(never) func regionEndAhead(_ g: Int64, _ r: (task: UInt64, name: UInt32)) {
+        if coldNew.find(g) != nil { return }
+        let depth = regionPops[g, default: 0]
+        assumedRegionEnds.append((g, depth, r.task, r.name))
+        regionPops[g] = depth + 1
     }
 
     func taskExists(_ id: UInt64) -> Bool {
@@ -735,7 +752,12 @@ final class Ordering {
             if mustExist && real == nil { return false }
             if (real ?? MState(g: noID, p: noID)) != st { return false }
         }
-        for (g, cold) in a.assumedCold where !(gCold[g] ?? Cold()).same(cold) { return false }
+        for (g, inFlight) in a.assumedRanges where (gCold[g]?.inFlight ?? []) != inFlight { return false }
+        for (g, depth, task, name) in a.assumedRegionEnds {
+            let stack = gCold[g]?.regions ?? []
+            guard depth < stack.count, stack[stack.count - 1 - depth].task == task,
+                  stack[stack.count - 1 - depth].name == name else { return false }
+        }
         for id in a.assumedNoTask where activeTasks[id] != nil { return false }
         if let gc = a.assumedGC, gc.seq != gcSeq || gc.state != gcState { return false }
         return true
@@ -750,25 +772,43 @@ final class Ordering {
         for (k, id) in deferredTaskEnds.enumerated() {
             if let t = activeTasks[id] { patchTaskEnd(k, t.parent, UInt64(t.name)) } else { patchTaskEnd(k, noTask, 0) }
         }
-        a.gSeen.forEach { g, _ in
+        // Cold state first (region stacks and ranges in flight), of every goroutine the run
+        // changed it for: the regions it began go on top of those left of the real stack, its
+        // ranges replace the real ones where it used them.
+        var coldChanged = Set(a.gCold.keys)
+        coldChanged.formUnion(a.regionPops.keys)
+        for g in coldChanged {
+            let run = a.gCold[g] ?? Cold()
+            var c: Cold
+            if a.coldNew.find(g) != nil {
+                c = run
+            } else {
+                c = gCold[g] ?? Cold()
+                c.regions.removeLast(min(a.regionPops[g] ?? 0, c.regions.count))
+                c.regions += run.regions
+                if a.rangesSeen.find(g) != nil { c.inFlight = run.inFlight }
+            }
+            gCold[g] = c.regions.isEmpty && c.inFlight.isEmpty ? nil : c
+        }
+        // Then the goroutines the run looked at. Most of a busy generation's were created and
+        // ended in it (guessed absent, absent at the end): nothing to do for them.
+        for (g, guess) in a.assumedG {
             if let i = a.gStates.find(g) {
                 var s = a.gStates[slot: i]
                 // A state the run only read keeps its real sequence number (only error
                 // messages could show it).
                 if s.seq.gen != a.aheadGen, let old = gStates[g] { s.seq = old.seq }
+                // Whether it may have cold state, which the run could not know for a goroutine
+                // whose cold state it never used.
+                s.hasCold = gCold[g] != nil
                 gStates.set(g, s)
-            } else {
+            } else if guess != nil {
                 removeG(g)
             }
         }
-        a.coldSeen.forEach { g, _ in gCold[g] = a.gCold[g] }
-        // `hasCold` says whether a goroutine may have cold state, which the run could not know
-        // for the goroutines whose cold state it never used.
-        let fixCold: (Int64, Bool) -> Void = { g, _ in
-            if let i = self.gStates.find(g) { self.gStates[slot: i].hasCold = self.gCold[g] != nil }
+        for g in coldChanged {
+            if let i = gStates.find(g) { gStates[slot: i].hasCold = gCold[g] != nil }
         }
-        a.gSeen.forEach(fixCold)
-        a.coldSeen.forEach(fixCold)
         a.pSeen.forEach { p, _ in
             if let i = a.pStates.find(p) {
                 var s = a.pStates[slot: i]
@@ -796,7 +836,6 @@ final class Ordering {
             throw TraceError("encountered EvUserRegion\(begin ? "Begin" : "End") without known state for current goroutine \(g)")
         }
         let r = (task: ev.a0, name: UInt32(truncatingIfNeeded: ev.a1))
-        if speculative { coldAhead(g, begin ? Cold() : Cold(regions: [r])) }
         if begin {
             gStates[slot: i].hasCold = true
             gCold[g, default: Cold()].regions.append(r)
@@ -806,6 +845,8 @@ final class Ordering {
                 throw TraceError("misuse of region in goroutine \(g): region end {\(r.task) \(tables.string(r.name))} when the inner-most active region start event is {\(top.task) \(tables.string(top.name))}")
             }
             gCold[g]?.regions.removeLast()
+        } else if speculative {
+            regionEndAhead(g, r)
         }
         push(ev.event(g, p, m), bad: ev.badMask)
         return true
@@ -822,7 +863,7 @@ final class Ordering {
                 throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
             }
             gStates[slot: i].hasCold = true
-            if speculative { coldAhead(g, Cold()) }
+            if speculative { rangesAhead(g, []) }
             try Ordering.beginRange(&gCold[g, default: Cold()].inFlight, Ordering.rangeKey(ev.type, desc))
             push(ev.event(g, p, m), bad: ev.badMask)
             return true
@@ -832,7 +873,7 @@ final class Ordering {
                 throw TraceError("uninitialized goroutine \(gid) found during \(Ordering.name(ev.type))")
             }
             gStates[slot: i].hasCold = true
-            if speculative { coldAhead(gid, Cold(inFlight: [Ordering.rangeKey(ev.type, 0)])) }
+            if speculative { rangesAhead(gid, [Ordering.rangeKey(ev.type, 0)]) }
             try Ordering.activeRange(&gCold[gid, default: Cold()].inFlight, Ordering.rangeKey(ev.type, 0), initial: gen == initialGen)
             push(ev.event(g, p, m), bad: ev.badMask)
             return true
@@ -842,7 +883,7 @@ final class Ordering {
                 throw TraceError("encountered event of type \(ev.type) without known state for current goroutine \(g)")
             }
             gStates[slot: i].hasCold = true
-            if speculative { coldAhead(g, Cold(inFlight: [RangeKey(type: Wire.specs[Int(ev.type)].startEvent, desc: 0)])) }
+            if speculative { rangesAhead(g, [RangeKey(type: Wire.specs[Int(ev.type)].startEvent, desc: 0)]) }
             let desc = try Ordering.endRange(&gCold[g, default: Cold()].inFlight, ev.type)
             if ev.type == Wire.stwEnd { ev.a0 = desc }
             push(ev.event(g, p, m), bad: ev.badMask)
