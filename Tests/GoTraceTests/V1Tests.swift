@@ -501,7 +501,7 @@ struct V1RobustnessTests {
     @Test("corrupted bytes never crash", arguments: samples())
     func corrupted(_ path: String) throws {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        var rng = V1SplitMix(seed: UInt64(bytes.count))
+        var rng = SplitMix(seed: UInt64(bytes.count))
         for round in 0..<120 {
             var b = bytes
             let flips = 1 + round % 4
@@ -574,14 +574,3 @@ extension V1RobustnessTests {
     }
 }
 
-struct V1SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

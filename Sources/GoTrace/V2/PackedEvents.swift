@@ -48,8 +48,6 @@ final class PackedEvents {
     /// Bytes of a value with size code `c`.
     @inline(__always) fileprivate static func width(_ c: UInt32) -> Int { Int(c + c >> 2 & c >> 1 & c & 1) }
 
-    @inline(__always) fileprivate static func zig(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-    @inline(__always) fileprivate static func unzig(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
 
     /// Appends an event. The layout: type, bad-ID mask, a 24-bit word of eight 3-bit size codes,
     /// then each of eight values in as many little-endian bytes as its code says: the time, thread,
@@ -60,10 +58,10 @@ final class PackedEvents {
         if wPos + PackedEvents.maxEventBytes > PackedEvents.chunkSize { nextChunk() }
         guard let b = wBase else { return }
         let p = UnsafeMutableRawPointer(b)
-        let v0 = PackedEvents.zig(e.time &- wTime)
-        let v1 = PackedEvents.zig(e.thread &- wThread)
-        let v2 = PackedEvents.zig(e.proc &- wProc)
-        let v3 = PackedEvents.zig(e.goroutine &- wGoroutine)
+        let v0 = EventStore.zig(e.time &- wTime)
+        let v1 = EventStore.zig(e.thread &- wThread)
+        let v2 = EventStore.zig(e.proc &- wProc)
+        let v3 = EventStore.zig(e.goroutine &- wGoroutine)
         let c0 = PackedEvents.code(v0), c1 = PackedEvents.code(v1), c2 = PackedEvents.code(v2), c3 = PackedEvents.code(v3)
         let c4 = PackedEvents.code(e.a0), c5 = PackedEvents.code(e.a1), c6 = PackedEvents.code(e.a2), c7 = PackedEvents.code(e.a3)
         let codes = c0 | c1 << 3 | c2 << 6 | c3 << 9 | c4 << 12 | c5 << 15 | c6 << 18 | c7 << 21
@@ -145,10 +143,10 @@ final class PackedEvents {
                 let mask: UInt64 = w == 0 ? 0 : ~0 >> UInt64(64 - 8 * w)
                 return raw & mask
             }
-            time = time &+ PackedEvents.unzig(get(0))
-            thread = thread &+ PackedEvents.unzig(get(1))
-            proc = proc &+ PackedEvents.unzig(get(2))
-            goroutine = goroutine &+ PackedEvents.unzig(get(3))
+            time = time &+ EventStore.unzig(get(0))
+            thread = thread &+ EventStore.unzig(get(1))
+            proc = proc &+ EventStore.unzig(get(2))
+            goroutine = goroutine &+ EventStore.unzig(get(3))
             e.time = time
             e.thread = thread
             e.proc = proc
