@@ -190,7 +190,10 @@ import Testing
 
     @Test("/api/progress reports the computation under way and how far its pass has read")
     func progress() async throws {
-        try await withApp("annotations-go1.27.3") { client, session in
+        // A session of its own: the shared ones may be computing for tests running alongside.
+        let session = try ViewerSession.load(path: R.trace("annotations-go1.27.3"))
+        let app = Application(router: ViewerRoutes.router(session: session))
+        try await app.test(.router) { client in
             let idle = try await Self.get(client, "/api/progress")
             #expect(idle["busy"] as? Bool == false)
             // A computation's progress callback, as a pass over the trace calls it.
