@@ -724,14 +724,15 @@ final class Ordering {
     }
 
     /// Checks a speculative run's guesses against this ordering's state (the state at the start
-    /// of the run's generation); if all hold, fills in its deferred TaskEnd events (the tasks in
-    /// `deferredTaskEnds`, in order) through `patchTaskEnd(k, parent, type)` and takes over the
-    /// run's end state. False (and nothing changed) otherwise.
-    func adopt(_ a: Ordering, deferredTaskEnds: [UInt64],
-               patchTaskEnd: (_ k: Int, _ parent: UInt64, _ name: UInt64) -> Void) -> Bool {
-        guard guessesHold(a) else { return false }
-        merge(a, deferredTaskEnds: deferredTaskEnds, patchTaskEnd: patchTaskEnd)
-        return true
+    /// of the run's generation); if all hold, takes over the run's end state and returns the
+    /// parent and type of each task the run ended without having seen it begin (`taskEnds`, in
+    /// order), for its TaskEnd events. Nil (and nothing changed) otherwise.
+    func adopt(_ a: Ordering, taskEnds: [UInt64]) -> [(parent: UInt64, name: UInt64)]? {
+        guard guessesHold(a) else { return nil }
+        // Each of those tasks ended once in the run: the state before it is this one's.
+        let fills = taskEnds.map { id in activeTasks[id].map { ($0.parent, UInt64($0.name)) } ?? (noTask, 0) }
+        merge(a)
+        return fills
     }
 
     /// Whether every guess of run `a` equals this ordering's state.
@@ -764,14 +765,8 @@ final class Ordering {
     }
 
     /// Takes over the end state of run `a`, whose guesses hold.
-    private func merge(_ a: Ordering, deferredTaskEnds: [UInt64],
-                       patchTaskEnd: (_ k: Int, _ parent: UInt64, _ name: UInt64) -> Void) {
-
-        // The guesses hold: the run's events are the serial ones. Take over its end state.
-        // Each deferred task ended at most once in the run: the state before it is this one's.
-        for (k, id) in deferredTaskEnds.enumerated() {
-            if let t = activeTasks[id] { patchTaskEnd(k, t.parent, UInt64(t.name)) } else { patchTaskEnd(k, noTask, 0) }
-        }
+    /// Takes over the end state of run `a`, whose guesses hold (its events are the serial ones).
+    private func merge(_ a: Ordering) {
         // Cold state first (region stacks and ranges in flight), of every goroutine the run
         // changed it for: the regions it began go on top of those left of the real stack, its
         // ranges replace the real ones where it used them.

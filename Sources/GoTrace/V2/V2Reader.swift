@@ -78,8 +78,10 @@ final class V2Reader {
     private var replayPos = 0
     private var replayCount = 0
     private var replayCursor: PackedEvents.Cursor
-    /// The index of the next replayed event to patch (a deferred TaskEnd), Int.max for none.
+    /// The index of the next replayed event to patch (a deferred TaskEnd), Int.max for none,
+    /// and how many have been.
     private var replayPatchAt = Int.max
+    private var replayPatched = 0
     /// Whether generations may be ordered ahead on a second core (off for the runs themselves,
     /// and where `GOTRACE_SERIAL` is set).
     var orderAhead = V2Reader.orderAheadDefault
@@ -115,11 +117,14 @@ final class V2Reader {
 
     private let emptyPacked = PackedEvents()
 
-    /// Fills in a deferred TaskEnd of the generation being replayed.
+    /// Fills in the parent and type of a TaskEnd of the generation being replayed whose task
+    /// began before it.
     @inline(never) private func patchReplayed(_ e: inout Event) {
         guard let r = replay else { return }
-        r.patch(&e)
-        replayPatchAt = r.nextPatch
+        e.a2 = r.taskEndFills[replayPatched].parent
+        e.a3 = r.taskEndFills[replayPatched].name
+        replayPatched += 1
+        replayPatchAt = replayPatched < r.taskEnds.count ? r.taskEnds[replayPatched].index : Int.max
     }
 
     @inline(__always) func mul(_ t: UInt64) -> Int64 {
@@ -237,8 +242,8 @@ final class V2Reader {
             if let g, let job = aheadJob, job.gen === g {
                 aheadJob = nil
                 job.finished.wait()
-                if job.ok, ordering.adopt(job.reader.ordering, deferredTaskEnds: job.deferredTaskEnds.map(\.id),
-                                          patchTaskEnd: { _, parent, name in job.taskPatches.append((parent, name)) }) {
+                if job.ok, let fills = ordering.adopt(job.reader.ordering, taskEnds: job.taskEnds.map(\.id)) {
+                    job.taskEndFills = fills
                     aheadAdopted += 1
                     return installReplay(g, job, start: start)
                 }
@@ -315,15 +320,33 @@ final class V2Reader {
             done = true
             return syncEvent(time: lastTs)
         }
-        generations += 1
-        hadGen = true
-        // The previous generations' bytes are done with: let their pages go.
-        releasePages?(start ?? genReader.lastGenerationStart)
+        enter(g, start: start ?? genReader.lastGenerationStart)
         if firstGenNumber == 0 { firstGenNumber = g.number }
         try setUpCursors(g)
         // The second core orders the next generation while this one is handed out.
         if minor >= 26 && orderAhead && aheadJob == nil { startAhead(queued: 0, previous: g) }
         return sync(for: g)
+    }
+
+    /// The stream moves into generation `g`, whose bytes start at `start`: the earlier
+    /// generations' pages can go.
+    private func enter(_ g: Generation, start: Int) {
+        generations += 1
+        hadGen = true
+        releasePages?(start)
+    }
+
+    /// Makes `g` the current generation (its tables and CPU samples), with an empty frontier.
+    private func makeCurrent(_ g: Generation) {
+        gen = g
+        nsPerTick = g.nsPerTick
+        genNumber = g.number
+        curStrings = Unmanaged.passUnretained(g.strings)
+        curStacks = Unmanaged.passUnretained(g.stacks)
+        cpuCount = g.cpuSamples.count
+        frontier.removeAll()
+        cursors.removeAll()
+        cpuIdx = 0
     }
 
     /// The Sync event that opens generation `g` (its clock snapshot recorded).
@@ -338,15 +361,7 @@ final class V2Reader {
 
     /// Makes `g` the current generation: its tables and a cursor per M on the frontier.
     private func setUpCursors(_ g: Generation) throws(TraceError) {
-        gen = g
-        nsPerTick = g.nsPerTick
-        genNumber = g.number
-        curStrings = Unmanaged.passUnretained(g.strings)
-        curStacks = Unmanaged.passUnretained(g.stacks)
-        cpuCount = g.cpuSamples.count
-        frontier.removeAll()
-        cursors.removeAll()
-        cpuIdx = 0
+        makeCurrent(g)
         batchList.removeAll(keepingCapacity: true)
         for (k, m) in g.batchMs.enumerated() {
             var c = BatchCursor(mIndex: k, m: Int64(bitPattern: m))
@@ -413,24 +428,16 @@ final class V2Reader {
 
     /// Hands out generation `g`, ordered ahead by `job` and adopted.
     private func installReplay(_ g: Generation, _ job: AheadJob, start: Int) -> (Event, UInt8) {
-        generations += 1
-        hadGen = true
-        releasePages?(start)
-        gen = g
-        nsPerTick = g.nsPerTick
-        genNumber = g.number
-        curStrings = Unmanaged.passUnretained(g.strings)
-        curStacks = Unmanaged.passUnretained(g.stacks)
-        frontier.removeAll()
-        cursors.removeAll()
-        cpuIdx = 0
+        enter(g, start: start)
+        makeCurrent(g)
+        // Its CPU samples are among the run's events.
         cpuCount = 0
         replay = job
         replayPos = 0
         replayCount = job.events.count
         replayCursor = PackedEvents.Cursor(job.events)
-        job.nextPatch = job.deferredTaskEnds.first?.index ?? Int.max
-        replayPatchAt = job.nextPatch
+        replayPatched = 0
+        replayPatchAt = job.taskEnds.first?.index ?? Int.max
         // The second core orders the generation after the next one, which this core orders
         // itself once this one has been handed out.
         if orderAhead {
@@ -459,23 +466,23 @@ final class V2Reader {
                 var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
                 var bad: UInt8 = 0
                 if ordering.pop(into: &ev, bad: &bad) {
-                    job.append(ev, bad)
+                    job.events.append(ev, bad: bad)
                     continue
                 }
                 if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
                     let s = g.cpuSamples[cpuIdx]
                     cpuIdx += 1
-                    job.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), 0)
+                    job.events.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), bad: 0)
                     continue
                 }
                 if frontier.isEmpty { break }
                 ordering.emit(into: ordering.scratch)
                 if try !tryAdvance(0) { try advanceOther() }
                 guard ordering.emitted else { return false }
-                job.append(ordering.scratch.pointee, ordering.outBad)
+                job.events.append(ordering.scratch.pointee, bad: ordering.outBad)
                 if ordering.taskEndDeferred {
                     ordering.taskEndDeferred = false
-                    job.deferredTaskEnds.append((job.events.count - 1, ordering.scratch.pointee.a0))
+                    job.taskEnds.append((job.events.count - 1, ordering.scratch.pointee.a0))
                 }
                 n += 1
                 if n & 0xfff == 0 {
@@ -780,11 +787,8 @@ final class AheadJob: @unchecked Sendable {
     let events: PackedEvents
     /// TaskEnd events for tasks begun before the generation: (event index, task ID), and once
     /// adopted, the parent and type each gets from the real state.
-    var deferredTaskEnds: [(index: Int, id: UInt64)] = []
-    var taskPatches: [(parent: UInt64, name: UInt64)] = []
-    /// The index of the next event to patch while replaying (Int.max for none).
-    var nextPatch = Int.max
-    private var patched = 0
+    var taskEnds: [(index: Int, id: UInt64)] = []
+    var taskEndFills: [(parent: UInt64, name: UInt64)] = []
     /// Whether the run got to the end of the generation.
     var ok = false
     let cancelled = Atomic<Bool>(false)
@@ -800,17 +804,6 @@ final class AheadJob: @unchecked Sendable {
         events.reset()
     }
 
-    @inline(__always) func append(_ e: Event, _ bad: UInt8) {
-        events.append(e, bad: bad)
-    }
-
-    /// Fills in the deferred TaskEnd at `nextPatch`.
-    func patch(_ e: inout Event) {
-        e.a2 = taskPatches[patched].parent
-        e.a3 = taskPatches[patched].name
-        patched += 1
-        nextPatch = patched < deferredTaskEnds.count ? deferredTaskEnds[patched].index : Int.max
-    }
 
     func run() {
         ok = reader.runAhead(gen, self)
