@@ -88,6 +88,12 @@ final class IDTable<Value: BitwiseCopyable> {
         return old
     }
 
+    /// Makes room for `n` entries without growing on the way (for a table that is refilled
+    /// from empty to about the same size again and again).
+    func reserve(_ n: Int) {
+        while n * 2 > capacity { grow() }
+    }
+
     private func grow() {
         let old = entries, oldCap = capacity
         capacity *= 2

@@ -181,7 +181,7 @@ final class Ordering {
         if speculative {
             // (The run's cold state of a goroutine it only ended regions of is not flagged.)
             gCold[g] = nil
-            coldNew.set(g, true)
+            gSeen.set(g, true)
         }
     }
     var activeTasks: [UInt64: (name: UInt32, parent: UInt64)] = [:]
@@ -388,7 +388,7 @@ final class Ordering {
             }
             let newG = Int64(bitPattern: ev.a0)
             if gFind(newG, guess: nil) != nil { throw TraceError("tried to create goroutine (\(newG)) that already exists") }
-            if speculative { coldNew.set(newG, true) }
+            if speculative { gSeen.set(newG, true) }
             gStates.set(newG, GState(status: ev.type == Wire.goCreate ? GoWire.runnable : GoWire.waiting, seq: Seq(gen: gen, n: 0)))
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -454,7 +454,7 @@ final class Ordering {
             try Ordering.validate(g, p, m, m: .must, p: .may, g: .mustNot)
             let newG = Int64(bitPattern: ev.a0)
             if gFind(newG, guess: nil) != nil { throw TraceError("tried to create goroutine (\(newG)) in syscall that already exists") }
-            if speculative { coldNew.set(newG, true) }
+            if speculative { gSeen.set(newG, true) }
             gStates.set(newG, GState(status: GoWire.syscall, seq: Seq(gen: gen, n: 0)))
             ng = newG
             push(ev.event(g, p, m), bad: ev.badMask)
@@ -623,11 +623,13 @@ final class Ordering {
     var aheadGen: UInt64 = 0
     /// Guesses a thread's context at the generation's start (set by the reader's runner).
     var guessM: ((Int64) -> MState)?
-    /// Entities looked at (guessed, created or removed) by the run.
+    /// Entities looked at (guessed, created or removed) by the run. For a goroutine, true once
+    /// the run has created or ended it: its cold state where it starts is then known (none).
+    /// (One table for both: a busy generation creates and ends tens of thousands.)
     let gSeen = IDTable<Bool>(capacity: 16)
     let pSeen = IDTable<Bool>(capacity: 16)
-    /// Goroutines created or ended in the run: their cold state where it starts is known (none).
-    let coldNew = IDTable<Bool>(capacity: 16)
+    /// Whether the run created or ended goroutine `g`.
+    @inline(__always) func coldNew(_ g: Int64) -> Bool { gSeen[g] == true }
     /// Goroutines whose ranges in flight the run guessed.
     let rangesSeen = IDTable<Bool>(capacity: 16)
     /// Per goroutine, how many regions the run ended that began before its generation.
@@ -657,7 +659,7 @@ final class Ordering {
 
     @inline(never) private func gFault(_ g: Int64, _ guess: UInt8?) -> Int? {
         if gSeen.find(g) != nil { return nil }
-        gSeen.set(g, true)
+        gSeen.set(g, false)
         assumedG.append((g, guess))
         guard let guess else { return nil }
         gStates.set(g, GState(status: guess, seq: Seq(gen: 0, n: 0)))
@@ -690,7 +692,7 @@ final class Ordering {
     /// Before a goroutine's ranges in flight are used: guessed on first use. (Its region stack
     /// is not guessed: the run keeps the regions begun in it, on top of an unknown stack.)
     @inline(never) func rangesAhead(_ g: Int64, _ guess: [RangeKey]) {
-        if coldNew.find(g) != nil || rangesSeen.find(g) != nil { return }
+        if coldNew(g) || rangesSeen.find(g) != nil { return }
         rangesSeen.set(g, true)
         assumedRanges.append((g, guess))
         gCold[g, default: Cold()].inFlight = guess
@@ -699,7 +701,7 @@ final class Ordering {
     /// A region end with no region begun in the run: a guess that the stack where the generation
     /// starts has this region next (below the ones already ended).
     @inline(never) func regionEndAhead(_ g: Int64, _ r: (task: UInt64, name: UInt32)) {
-        if coldNew.find(g) != nil { return }
+        if coldNew(g) { return }
         let depth = regionPops[g, default: 0]
         assumedRegionEnds.append((g, depth, r.task, r.name))
         regionPops[g] = depth + 1
@@ -764,7 +766,6 @@ final class Ordering {
         return true
     }
 
-    /// Takes over the end state of run `a`, whose guesses hold.
     /// Takes over the end state of run `a`, whose guesses hold (its events are the serial ones).
     private func merge(_ a: Ordering) {
         // Cold state first (region stacks and ranges in flight), of every goroutine the run
@@ -775,7 +776,7 @@ final class Ordering {
         for g in coldChanged {
             let run = a.gCold[g] ?? Cold()
             var c: Cold
-            if a.coldNew.find(g) != nil {
+            if a.coldNew(g) {
                 c = run
             } else {
                 c = gCold[g] ?? Cold()

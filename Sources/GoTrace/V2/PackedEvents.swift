@@ -23,6 +23,8 @@ final class PackedEvents {
     private var wThread = noID
     private var wProc = noID
     private var wGoroutine = noID
+    private let codeTable = PackedEvents.codeTable
+    private let offsets = PackedEvents.offsets
 
     deinit { for c in chunks { c.deallocate() } }
 
@@ -39,15 +41,68 @@ final class PackedEvents {
         wGoroutine = noID
     }
 
-    /// Bytes kept of a value: 0 to 6, or all 8 (code 7).
-    @inline(__always) fileprivate static func code(_ v: UInt64) -> UInt32 {
+    /// Bytes kept of a value: 0 to 6, or all 8 (code 7). (The definition; `append` reads it
+    /// from `codeTable`.)
+    static func code(_ v: UInt64) -> UInt32 {
         let n = UInt32(truncatingIfNeeded: (64 - v.leadingZeroBitCount + 7) >> 3)
         return n - n >> 3  // 8 bytes -> code 7; 7 bytes are stored as 8 too
+    }
+
+    /// `code(v)` from the sign and exponent of `v` as a double, looked up in `codeTable`: the
+    /// conversion is exact below 2^53, and from there on (and with the top bit set) the code is 7
+    /// whatever the rounding. Without LZCNT (not in baseline x86-64) the bit scan that
+    /// `leadingZeroBitCount` compiles to is slow, and an event has eight values.
+    @inline(__always) static func code(_ v: UInt64, _ t: UnsafePointer<UInt8>) -> UInt32 {
+        UInt32(t[Int(truncatingIfNeeded: Double(Int64(bitPattern: v)).bitPattern >> 52)])
     }
 
     /// Bytes of a value with size code `c`.
     @inline(__always) fileprivate static func width(_ c: UInt32) -> Int { Int(c + c >> 2 & c >> 1 & c & 1) }
 
+    // The tables below are written once, at first use, and then only read.
+
+    /// The size code for each sign-and-exponent of a double (the top 12 bits).
+    nonisolated(unsafe) static let codeTable: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+        for i in 0..<4096 {
+            if i >= 2048 || i >= 1023 + 53 {
+                t[i] = 7  // negative (top bit set), or 2^53 and above
+            } else if i < 1023 {
+                t[i] = 0  // zero (positive values start at exponent 1023)
+            } else {
+                // Values in [2^(i-1023), 2^(i-1022)): i - 1022 bits.
+                let bytes = (i - 1022 + 7) >> 3
+                t[i] = UInt8(bytes - bytes >> 3)
+            }
+        }
+        return UnsafePointer(t)
+    }()
+
+    /// For four size codes (12 bits): the offsets of the second, third and fourth value from the
+    /// first, and the four values' total width, one per byte.
+    nonisolated(unsafe) fileprivate static let offsets: UnsafePointer<UInt32> = {
+        let t = UnsafeMutablePointer<UInt32>.allocate(capacity: 4096)
+        for k in 0..<4096 {
+            var off: UInt32 = 0
+            var entry: UInt32 = 0
+            for j in 0..<4 {
+                if j > 0 { entry |= off << (8 * UInt32(j - 1)) }
+                off += UInt32(width(UInt32(k >> (3 * j) & 7)))
+            }
+            t[k] = entry | off << 24
+        }
+        return UnsafePointer(t)
+    }()
+
+    /// The bytes a value with each size code keeps.
+    nonisolated(unsafe) fileprivate static let masks: UnsafePointer<UInt64> = {
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
+        for c in 0..<8 {
+            let w = width(UInt32(c))
+            t[c] = w == 0 ? 0 : ~0 >> UInt64(64 - 8 * w)
+        }
+        return UnsafePointer(t)
+    }()
 
     /// Appends an event. The layout: type, bad-ID mask, a 24-bit word of eight 3-bit size codes,
     /// then each of eight values in as many little-endian bytes as its code says: the time, thread,
@@ -55,33 +110,42 @@ final class PackedEvents {
     /// fields and widths from a table decode without a branch per field (varints cost a
     /// mispredicted branch or two per event).
     @inline(__always) func append(_ e: Event, bad: UInt8) {
-        if wPos + PackedEvents.maxEventBytes > PackedEvents.chunkSize { nextChunk() }
+        if wPos &+ PackedEvents.maxEventBytes > PackedEvents.chunkSize { nextChunk() }
         guard let b = wBase else { return }
         let p = UnsafeMutableRawPointer(b)
         let v0 = EventStore.zig(e.time &- wTime)
         let v1 = EventStore.zig(e.thread &- wThread)
         let v2 = EventStore.zig(e.proc &- wProc)
         let v3 = EventStore.zig(e.goroutine &- wGoroutine)
-        let c0 = PackedEvents.code(v0), c1 = PackedEvents.code(v1), c2 = PackedEvents.code(v2), c3 = PackedEvents.code(v3)
-        let c4 = PackedEvents.code(e.a0), c5 = PackedEvents.code(e.a1), c6 = PackedEvents.code(e.a2), c7 = PackedEvents.code(e.a3)
+        let t = codeTable
+        let c0 = PackedEvents.code(v0, t), c1 = PackedEvents.code(v1, t), c2 = PackedEvents.code(v2, t), c3 = PackedEvents.code(v3, t)
+        let c4 = PackedEvents.code(e.a0, t), c5 = PackedEvents.code(e.a1, t), c6 = PackedEvents.code(e.a2, t), c7 = PackedEvents.code(e.a3, t)
         let codes = c0 | c1 << 3 | c2 << 6 | c3 << 9 | c4 << 12 | c5 << 15 | c6 << 18 | c7 << 21
-        var i = wPos
+        // The values' offsets from the same table the reader uses (no chain of additions).
+        let lo = offsets[Int(codes & 0xfff)]
+        let hi = offsets[Int(codes >> 12)]
+        let i = wPos
+        let b0 = i &+ 5
+        let b1 = b0 &+ Int(lo >> 24)
+        // Each 8-byte store runs past its value's width; the next one, at a higher offset,
+        // overwrites the excess, so the order matters.
         p.storeBytes(of: e.type, toByteOffset: i, as: UInt8.self)
-        p.storeBytes(of: bad, toByteOffset: i + 1, as: UInt8.self)
-        p.storeBytes(of: codes.littleEndian, toByteOffset: i + 2, as: UInt32.self)
-        i += 5
-        @inline(__always) func put(_ v: UInt64, _ c: UInt32) {
-            p.storeBytes(of: v.littleEndian, toByteOffset: i, as: UInt64.self)
-            i += PackedEvents.width(c)
-        }
-        put(v0, c0); put(v1, c1); put(v2, c2); put(v3, c3)
-        put(e.a0, c4); put(e.a1, c5); put(e.a2, c6); put(e.a3, c7)
-        wPos = i
+        p.storeBytes(of: bad, toByteOffset: i &+ 1, as: UInt8.self)
+        p.storeBytes(of: codes.littleEndian, toByteOffset: i &+ 2, as: UInt32.self)
+        p.storeBytes(of: v0.littleEndian, toByteOffset: b0, as: UInt64.self)
+        p.storeBytes(of: v1.littleEndian, toByteOffset: b0 &+ Int(lo & 0xff), as: UInt64.self)
+        p.storeBytes(of: v2.littleEndian, toByteOffset: b0 &+ Int(lo >> 8 & 0xff), as: UInt64.self)
+        p.storeBytes(of: v3.littleEndian, toByteOffset: b0 &+ Int(lo >> 16 & 0xff), as: UInt64.self)
+        p.storeBytes(of: e.a0.littleEndian, toByteOffset: b1, as: UInt64.self)
+        p.storeBytes(of: e.a1.littleEndian, toByteOffset: b1 &+ Int(hi & 0xff), as: UInt64.self)
+        p.storeBytes(of: e.a2.littleEndian, toByteOffset: b1 &+ Int(hi >> 8 & 0xff), as: UInt64.self)
+        p.storeBytes(of: e.a3.littleEndian, toByteOffset: b1 &+ Int(hi >> 16 & 0xff), as: UInt64.self)
+        wPos = b1 &+ Int(hi >> 24)
         wTime = e.time
         wThread = e.thread
         wProc = e.proc
         wGoroutine = e.goroutine
-        count += 1
+        count &+= 1
     }
 
     @inline(never) private func nextChunk() {
@@ -111,6 +175,9 @@ final class PackedEvents {
         private var thread = noID
         private var proc = noID
         private var goroutine = noID
+        /// The decoding tables, held here (a static would be checked for initialization per event).
+        private let offsets = PackedEvents.offsets
+        private let masks = PackedEvents.masks
 
         init(_ store: PackedEvents) {
             self.store = store
@@ -124,38 +191,37 @@ final class PackedEvents {
             end = store.used[chunk]
         }
 
-        /// The next event (the caller counts them: there are `count`).
+        /// The next event (the caller counts them: there are `count`). Each value's offset comes
+        /// from a table indexed by the codes before it, so the eight loads do not wait on one
+        /// another (adding up the widths one by one made each load wait for the one before).
         @inline(__always) mutating func next(into e: inout Event, bad: inout UInt8) {
             if pos >= end { nextChunk() }
             guard let b = base else { return }
             let p = UnsafeRawPointer(b)
-            var i = pos
+            let i = pos
             let codes = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i + 2, as: UInt32.self))
             e.type = p.load(fromByteOffset: i, as: UInt8.self)
             bad = p.load(fromByteOffset: i + 1, as: UInt8.self)
-            i += 5
-            @inline(__always) func get(_ k: UInt32) -> UInt64 {
-                let c = codes >> (3 * k) & 7
-                let w = PackedEvents.width(c)
-                let raw = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i += w
-                // Keep the low `w` bytes (w = 8 keeps them all; the shift by 64 - 0 is avoided).
-                let mask: UInt64 = w == 0 ? 0 : ~0 >> UInt64(64 - 8 * w)
-                return raw & mask
+            let lo = offsets[Int(codes & 0xfff)]
+            let hi = offsets[Int(codes >> 12 & 0xfff)]
+            let b0 = i + 5
+            let b1 = b0 + Int(lo >> 24)
+            @inline(__always) func get(_ at: Int, _ k: UInt32) -> UInt64 {
+                UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) & masks[Int(codes >> (3 * k) & 7)]
             }
-            time = time &+ EventStore.unzig(get(0))
-            thread = thread &+ EventStore.unzig(get(1))
-            proc = proc &+ EventStore.unzig(get(2))
-            goroutine = goroutine &+ EventStore.unzig(get(3))
+            time = time &+ EventStore.unzig(get(b0, 0))
+            thread = thread &+ EventStore.unzig(get(b0 + Int(lo & 0xff), 1))
+            proc = proc &+ EventStore.unzig(get(b0 + Int(lo >> 8 & 0xff), 2))
+            goroutine = goroutine &+ EventStore.unzig(get(b0 + Int(lo >> 16 & 0xff), 3))
             e.time = time
             e.thread = thread
             e.proc = proc
             e.goroutine = goroutine
-            e.a0 = get(4)
-            e.a1 = get(5)
-            e.a2 = get(6)
-            e.a3 = get(7)
-            pos = i
+            e.a0 = get(b1, 4)
+            e.a1 = get(b1 + Int(hi & 0xff), 5)
+            e.a2 = get(b1 + Int(hi >> 8 & 0xff), 6)
+            e.a3 = get(b1 + Int(hi >> 16 & 0xff), 7)
+            pos = b1 + Int(hi >> 24)
         }
     }
 }

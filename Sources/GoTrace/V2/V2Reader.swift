@@ -96,6 +96,8 @@ final class V2Reader {
     private(set) var aheadAdopted = 0
     private(set) var aheadDiscarded = 0
     private var spareBuffers: [PackedEvents] = []
+    /// Goroutines the last run looked at (to size the next run's tables).
+    private var aheadGoroutines = 0
     /// The highest generation number read so far (a generation may be ordered ahead only if its
     /// number is above every earlier one: the start state then has no sequence of its own).
     private var maxGenNumber: UInt64 = 0
@@ -147,6 +149,23 @@ final class V2Reader {
     /// The next event written into `out`; false at the end of the trace. (The per-event path:
     /// writing in place avoids copying the event through optional return values.)
     func next(into out: inout Event) throws(TraceError) -> Bool {
+        // A generation ordered ahead: its events as they were recorded. (The ordering's queue is
+        // empty while replaying: nothing advances it.)
+        if replayPos < replayCount {
+            var bad: UInt8 = 0
+            replayCursor.next(into: &out, bad: &bad)
+            if replayPos == replayPatchAt { patchReplayed(&out) }
+            replayPos &+= 1
+            if bad != 0 {
+                do { try validateTableIDs(out, bad) } catch {
+                    fail(error)
+                    throw error
+                }
+            }
+            if out.time <= lastTs { out.time = lastTs &+ 1 }
+            lastTs = out.time
+            return true
+        }
         if let failure { throw failure }
         if done { return false }
         do {
@@ -162,9 +181,15 @@ final class V2Reader {
                 done = true
                 return false
             }
-            failure = error
+            fail(error)
             throw error
         }
+    }
+
+    /// Records the first error: every later call returns it again (a replay stops).
+    private func fail(_ error: TraceError) {
+        failure = error
+        replayCount = replayPos
     }
 
     /// Go's `validateTableIDs`, on the IDs we could not resolve when decoding.
@@ -191,12 +216,6 @@ final class V2Reader {
     @inline(__always)
     private func step(into out: inout Event, bad: inout UInt8) throws(TraceError) -> Bool {
         if ordering.pop(into: &out, bad: &bad) { return true }
-        if replayPos < replayCount {
-            replayCursor.next(into: &out, bad: &bad)
-            if replayPos == replayPatchAt { patchReplayed(&out) }
-            replayPos += 1
-            return true
-        }
         if cpuIdx < cpuCount || frontier.isEmpty {
             guard let (e, b) = try stepSlow() else { return false }
             out = e
@@ -242,6 +261,7 @@ final class V2Reader {
             if let g, let job = aheadJob, job.gen === g {
                 aheadJob = nil
                 job.finished.wait()
+                aheadGoroutines = job.reader.ordering.gSeen.count
                 if job.ok, let fills = ordering.adopt(job.reader.ordering, taskEnds: job.taskEnds.map(\.id)) {
                     job.taskEndFills = fills
                     aheadAdopted += 1
@@ -415,6 +435,9 @@ final class V2Reader {
         run.orderAhead = false
         run.aheadPrevious = previous
         let o = run.ordering
+        // Sized like the last run's (its tables would otherwise grow from empty every time).
+        o.gSeen.reserve(aheadGoroutines)
+        o.gStates.reserve(aheadGoroutines)
         o.speculative = true
         o.aheadGen = g.number
         // The first generation's number, as the serial ordering will have it by then.

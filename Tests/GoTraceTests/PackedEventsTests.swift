@@ -1,0 +1,70 @@
+import Testing
+@testable import GoTrace
+
+/// The packed event buffers that hold a generation ordered ahead until the stream gets to it:
+/// whatever goes in comes out, field for field, in order.
+@Suite struct PackedEventsTests {
+    /// Values at every width boundary, both signs of every delta, and the extremes.
+    static let edges: [UInt64] = {
+        var v: [UInt64] = [0, 1, 0x7f, 0x80, UInt64.max, UInt64.max - 1, 1 << 63, (1 << 63) - 1]
+        for bits in stride(from: 8, through: 64, by: 8) {
+            let top: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+            v += [top, top &+ 1, top >> 1]
+        }
+        for bits in 50...56 { v += [(1 << UInt64(bits)) - 1, 1 << UInt64(bits), (1 << UInt64(bits)) + 1] }
+        return v
+    }()
+
+    @Test func sizeCodeTableMatchesTheDefinition() {
+        var rng = SplitMix(seed: 7)
+        var values = PackedEventsTests.edges
+        for _ in 0..<100_000 { values.append(rng.next() >> (rng.next() % 64)) }
+        let wrong = values.filter { PackedEvents.code($0, PackedEvents.codeTable) != PackedEvents.code($0) }
+        #expect(wrong.isEmpty, "size codes differ for \(wrong.prefix(5)) (\(wrong.count) values)")
+    }
+
+    @Test func eventsComeBackAsWritten() {
+        var rng = SplitMix(seed: 42)
+        func value() -> UInt64 {
+            switch rng.next() % 4 {
+            case 0: return PackedEventsTests.edges[Int(rng.next() % UInt64(PackedEventsTests.edges.count))]
+            case 1: return rng.next() % 300
+            default: return rng.next() >> (rng.next() % 64)
+            }
+        }
+        func id() -> Int64 { rng.next() % 5 == 0 ? noID : Int64(bitPattern: value()) }
+        // Enough events to fill several chunks (at most 77 bytes each).
+        var written: [(Event, UInt8)] = []
+        var time: Int64 = 0
+        for _ in 0..<200_000 {
+            // Mostly increasing times, sometimes any (the buffer assumes nothing).
+            time = rng.next() % 10 == 0 ? Int64(bitPattern: value()) : time &+ Int64(rng.next() % 5000)
+            let e = Event(type: UInt8(truncatingIfNeeded: rng.next()), time: time, goroutine: id(), proc: id(), thread: id(),
+                          a0: value(), a1: value(), a2: value(), a3: value())
+            written.append((e, UInt8(truncatingIfNeeded: rng.next())))
+        }
+        let packed = PackedEvents()
+        // Twice: the second time into the chunks the first one left (as the reader reuses them).
+        for round in 0..<2 {
+            packed.reset()
+            for (e, bad) in written.dropFirst(round * 1000) { packed.append(e, bad: bad) }
+            packed.finish()
+            #expect(packed.count == written.count - round * 1000)
+            var cursor = PackedEvents.Cursor(packed)
+            var mismatches = 0
+            for (want, wantBad) in written.dropFirst(round * 1000) {
+                var got = Event(type: 0, time: 0, goroutine: 0, proc: 0, thread: 0)
+                var bad: UInt8 = 0
+                cursor.next(into: &got, bad: &bad)
+                let same = got.type == want.type && got.time == want.time && got.goroutine == want.goroutine
+                    && got.proc == want.proc && got.thread == want.thread && got.a0 == want.a0 && got.a1 == want.a1
+                    && got.a2 == want.a2 && got.a3 == want.a3 && bad == wantBad
+                if !same {
+                    mismatches += 1
+                    if mismatches <= 3 { Issue.record("round \(round): wrote \(want) bad \(wantBad), read \(got) bad \(bad)") }
+                }
+            }
+            #expect(mismatches == 0)
+        }
+    }
+}
