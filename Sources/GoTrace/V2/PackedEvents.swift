@@ -1,18 +1,49 @@
+import Synchronization
+
+/// The memory chunks of packed events, shared by the second core's runs (which take them as
+/// they write) and the stream (which gives each back as soon as it has read past it): the
+/// generations in flight then hold about one generation's worth between them, not two or three
+/// (a Go 1.25 generation of a busy program packs to some 110 MB).
+final class ChunkPool: Sendable {
+    /// A chunk's address (only ever used by one thread at a time: the pool hands it over).
+    struct Chunk: @unchecked Sendable { let base: UnsafeMutablePointer<UInt8> }
+    private let free = Mutex<[Chunk]>([])
+
+    deinit { free.withLock { for c in $0 { c.base.deallocate() } } }
+
+    func take() -> UnsafeMutablePointer<UInt8> {
+        if let c = free.withLock({ $0.popLast() }) { return c.base }
+        return UnsafeMutablePointer<UInt8>.allocate(capacity: PackedEvents.chunkSize)
+    }
+
+    func give(_ p: UnsafeMutablePointer<UInt8>) {
+        let c = Chunk(base: p)
+        free.withLock { $0.append(c) }
+    }
+
+    /// Chunks waiting to be taken (for tests).
+    var idle: Int { free.withLock { $0.count } }
+}
+
 /// Events of a generation ordered ahead on the second core, packed until the stream gets to
 /// them (about 15 bytes an event instead of an `Event`'s 72; see `append`).
 /// Held as full events, the memory traffic of writing and reading them back cost about as much
-/// as ordering them. Written once by the run, then read once in order by the stream; the
-/// chunks are kept for the next generation.
+/// as ordering them. Written once by the run, then read once in order by the stream, which
+/// gives each chunk back to the pool once past it.
 final class PackedEvents {
     static let chunkSize = 4 << 20
     /// Largest encoding of one event (type, mask, codes, eight 8-byte values), plus the slack
     /// of the last value's 8-byte store and load.
     static let maxEventBytes = 5 + 8 * 8 + 8
 
-    fileprivate var chunks: [UnsafeMutablePointer<UInt8>] = []
+    let pool: ChunkPool
+    /// The chunks written, nil once given back.
+    fileprivate var chunks: [UnsafeMutablePointer<UInt8>?] = []
     /// Bytes used in each chunk written.
     fileprivate var used: [Int] = []
     private(set) var count = 0
+    /// Chunks written (for tests).
+    var chunkCount: Int { chunks.count }
 
     private var wChunk = -1
     /// The chunk being written (held directly: no array access per event).
@@ -26,19 +57,18 @@ final class PackedEvents {
     private let codeTable = PackedEvents.codeTable
     private let offsets = PackedEvents.offsets
 
-    deinit { for c in chunks { c.deallocate() } }
+    init(pool: ChunkPool) { self.pool = pool }
 
-    /// Empties the store (keeping its chunks) for writing.
-    func reset() {
-        count = 0
-        used.removeAll(keepingCapacity: true)
-        wChunk = -1
+    deinit { release() }
+
+    /// Gives every chunk still held back to the pool (the events are not read again).
+    func release() {
+        for case let c? in chunks { pool.give(c) }
+        chunks.removeAll()
+        used.removeAll()
         wBase = nil
+        wChunk = -1
         wPos = PackedEvents.chunkSize
-        wTime = 0
-        wThread = noID
-        wProc = noID
-        wGoroutine = noID
     }
 
     /// Bytes kept of a value: 0 to 6, or all 8 (code 7). (The definition; `append` reads it
@@ -150,10 +180,11 @@ final class PackedEvents {
 
     @inline(never) private func nextChunk() {
         if wChunk >= 0 { used[wChunk] = wPos }
-        wChunk += 1
-        if wChunk == chunks.count { chunks.append(UnsafeMutablePointer<UInt8>.allocate(capacity: PackedEvents.chunkSize)) }
+        let c = pool.take()
+        chunks.append(c)
         used.append(0)
-        wBase = chunks[wChunk]
+        wChunk = chunks.count - 1
+        wBase = c
         wPos = 0
     }
 
@@ -162,8 +193,8 @@ final class PackedEvents {
         if wChunk >= 0 { used[wChunk] = wPos }
     }
 
-    /// Reads the events in order, from raw memory (a value the stream holds; valid while the
-    /// store is neither reset nor written).
+    /// Reads the events in order, from raw memory, once (a value the stream holds; each chunk
+    /// read goes back to the pool, so only one cursor may read a store, after it was written).
     struct Cursor {
         private unowned(unsafe) let store: PackedEvents
         private var chunk = 0
@@ -185,6 +216,10 @@ final class PackedEvents {
         }
 
         @inline(never) private mutating func nextChunk() {
+            if chunk >= 0, let done = store.chunks[chunk] {
+                store.pool.give(done)
+                store.chunks[chunk] = nil
+            }
             chunk += 1
             base = store.chunks[chunk]
             pos = 0

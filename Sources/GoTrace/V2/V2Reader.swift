@@ -91,11 +91,11 @@ final class V2Reader {
     }()
     /// For an ahead run: the generation before its own (its threads' last events give the guesses).
     fileprivate var aheadPrevious: Generation?
-    /// The event buffers of the last generation replayed, for the next run.
     /// Generations ordered ahead and adopted, and runs thrown away (for tests).
     private(set) var aheadAdopted = 0
     private(set) var aheadDiscarded = 0
-    private var spareBuffers: [PackedEvents] = []
+    /// Memory for the runs' packed events.
+    private let chunkPool = ChunkPool()
     /// Goroutines the last run looked at (to size the next run's tables).
     private var aheadGoroutines = 0
     /// The highest generation number read so far (a generation may be ordered ahead only if its
@@ -114,10 +114,11 @@ final class V2Reader {
         ordering = Ordering(tables: tables)
         curStrings = Unmanaged.passUnretained(emptyMap)
         curStacks = Unmanaged.passUnretained(emptyMap)
+        emptyPacked = PackedEvents(pool: chunkPool)
         replayCursor = PackedEvents.Cursor(emptyPacked)
     }
 
-    private let emptyPacked = PackedEvents()
+    private let emptyPacked: PackedEvents
 
     /// Fills in the parent and type of a TaskEnd of the generation being replayed whose task
     /// began before it.
@@ -237,26 +238,47 @@ final class V2Reader {
     private func stepSlow() throws(TraceError) -> (Event, UInt8)? {
         if frontier.isEmpty && cpuIdx >= cpuCount {
             if let r = replay {
-                // Its buffers serve the next run (at most one is ever held).
-                spareBuffers.append(r.events)
+                // Its memory serves the next runs.
+                r.events.release()
                 replay = nil
                 replayCount = 0
                 replayPos = 0
                 replayCursor = PackedEvents.Cursor(emptyPacked)
             }
-            if minor < 26 { return try nextGenWithSpill() }
-            if let e = readGenErr { throw e }
-            let (result, start, end, _) = readQueue.isEmpty ? readNextGeneration() : readQueue.removeFirst()
-            takenPos = end
+            if minor < 26 {
+                // Go 1.22–1.25: an error reading the generation after this one comes after a
+                // Sync; no batch of a next generation (no spill) means the end.
+                if let e = spillErr {
+                    if spillErrSync { throw e }
+                    spillErrSync = true
+                    return syncEvent(time: lastTs)
+                }
+                if hadGen && spill == nil {
+                    done = true
+                    return syncEvent(time: lastTs)
+                }
+            } else if let e = readGenErr {
+                throw e
+            }
+            let next = readQueue.isEmpty ? readNextGeneration() : readQueue.removeFirst()
+            let start = next.start
+            takenPos = next.end
             let g: Generation?
-            switch result {
+            switch next.result {
             case .failure(let error):
-                readGenErr = error
+                if minor < 26 {
+                    spillErr = error
+                    spillErrSync = true
+                } else {
+                    readGenErr = error
+                }
                 gen = nil
                 cpuCount = 0
                 return syncEvent(time: lastTs)
-            case .success(let next):
-                g = next
+            case .success(let n):
+                g = n
+                spill = next.spill
+                spillErr = next.trailingError
             }
             if let g, let job = aheadJob, job.gen === g {
                 aheadJob = nil
@@ -268,7 +290,7 @@ final class V2Reader {
                     return installReplay(g, job, start: start)
                 }
                 aheadDiscarded += 1
-                spareBuffers.append(job.events)
+                job.events.release()
             }
             return try installGen(g, start: start)
         }
@@ -344,7 +366,7 @@ final class V2Reader {
         if firstGenNumber == 0 { firstGenNumber = g.number }
         try setUpCursors(g)
         // The second core orders the next generation while this one is handed out.
-        if minor >= 26 && orderAhead && aheadJob == nil { startAhead(queued: 0, previous: g) }
+        if orderAhead && aheadJob == nil { startAhead(queued: 0, previous: g) }
         return sync(for: g)
     }
 
@@ -402,31 +424,58 @@ final class V2Reader {
 
     /// A generation read ahead of the stream: the result (a read error is kept until the stream
     /// gets there), its file offsets, and whether it may be ordered ahead (its number is above
-    /// every earlier one, so the state it starts from has no sequence of its own).
-    typealias ReadGeneration = (result: Result<Generation?, TraceError>, start: Int, end: Int, aheadable: Bool)
+    /// every earlier one, so the state it starts from has no sequence of its own). Go 1.22–1.25
+    /// framing: the next generation's first batch, and an error that stopped the read after it.
+    struct ReadGeneration {
+        var result: Result<Generation?, TraceError>
+        var start: Int
+        var end: Int
+        var aheadable: Bool
+        var spill: GenerationReader.Spill? = nil
+        var trailingError: TraceError? = nil
+    }
 
-    /// Reads the next generation (Go 1.26+ framing).
+    /// Reads the generation after the last one read (queued or taken).
     private func readNextGeneration() -> ReadGeneration {
-        let result: Result<Generation?, TraceError>
-        var aheadable = false
+        var r = ReadGeneration(result: .success(nil), start: 0, end: 0, aheadable: false)
         do {
-            let g = try genReader.readGeneration()
+            let g: Generation?
+            if minor < 26 {
+                let read = try genReader.readGenerationWithSpill(readQueue.last?.spill ?? spill)
+                g = read.0
+                r.spill = read.1
+                r.trailingError = read.2
+            } else {
+                g = try genReader.readGeneration()
+            }
             if let g {
-                aheadable = g.number > maxGenNumber && maxGenNumber != 0
+                r.aheadable = g.number > maxGenNumber && maxGenNumber != 0
                 maxGenNumber = max(maxGenNumber, g.number)
             }
-            result = .success(g)
+            r.result = .success(g)
         } catch {
-            result = .failure(error)
+            r.result = .failure(error)
         }
-        return (result, genReader.lastGenerationStart, genReader.pos, aheadable)
+        r.start = genReader.lastGenerationStart
+        r.end = genReader.pos
+        return r
+    }
+
+    /// Whether there is a generation to read after the last one read (queued or taken).
+    private var canReadMore: Bool {
+        if let last = readQueue.last {
+            guard case .success(.some) = last.result else { return false }
+            return minor >= 26 || (last.spill != nil && last.trailingError == nil)
+        }
+        if minor >= 26 { return readGenErr == nil && !done }
+        return spillErr == nil && (spill != nil || !hadGen)
     }
 
     /// Has the second core order the generation `queued` places after the next one to be taken
     /// (reading up to it), if it can be; `previous` is the generation just before it.
     private func startAhead(queued: Int, previous: Generation) {
         while readQueue.count <= queued {
-            guard readQueue.last.map({ if case .success(.some) = $0.result { return true } else { return false } }) ?? true else { return }
+            guard canReadMore else { return }
             readQueue.append(readNextGeneration())
         }
         let target = readQueue[queued]
@@ -442,7 +491,7 @@ final class V2Reader {
         o.aheadGen = g.number
         // The first generation's number, as the serial ordering will have it by then.
         o.initialGen = ordering.initialGen != 0 ? ordering.initialGen : firstGenNumber
-        let job = AheadJob(gen: g, reader: run, buffers: spareBuffers.popLast())
+        let job = AheadJob(gen: g, reader: run, events: PackedEvents(pool: chunkPool))
         aheadJob = job
         let thread = Thread { job.run() }
         thread.stackSize = 1 << 22
@@ -464,8 +513,8 @@ final class V2Reader {
         // The second core orders the generation after the next one, which this core orders
         // itself once this one has been handed out.
         if orderAhead {
-            if readQueue.isEmpty { readQueue.append(readNextGeneration()) }
-            if case .success(let next?) = readQueue[0].result { startAhead(queued: 1, previous: next) }
+            if readQueue.isEmpty && canReadMore { readQueue.append(readNextGeneration()) }
+            if case .success(let next?) = readQueue.first?.result { startAhead(queued: 1, previous: next) }
         }
         return sync(for: g)
     }
@@ -605,31 +654,6 @@ final class V2Reader {
             c.lastTs = 1
         }
         return (g, p)
-    }
-
-    private func nextGenWithSpill() throws(TraceError) -> (Event, UInt8) {
-        if let e = spillErr {
-            if spillErrSync { throw e }
-            spillErrSync = true
-            return syncEvent(time: lastTs)
-        }
-        if hadGen && spill == nil {
-            done = true
-            return syncEvent(time: lastTs)
-        }
-        let g: Generation
-        do {
-            let (gg, s, e) = try genReader.readGenerationWithSpill(spill)
-            g = gg
-            spill = s
-            spillErr = e
-        } catch {
-            gen = nil
-            spillErr = error
-            spillErrSync = true
-            return syncEvent(time: lastTs)
-        }
-        return try installGen(g)
     }
 
     // MARK: Decoding
@@ -820,11 +844,10 @@ final class AheadJob: @unchecked Sendable {
     /// in memory (at about 15 bytes an event, some 250 MiB).
     static let maxEvents = 1 << 24
 
-    init(gen: Generation, reader: V2Reader, buffers: PackedEvents?) {
+    init(gen: Generation, reader: V2Reader, events: PackedEvents) {
         self.gen = gen
         self.reader = reader
-        events = buffers ?? PackedEvents()
-        events.reset()
+        self.events = events
     }
 
 
