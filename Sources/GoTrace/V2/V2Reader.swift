@@ -480,6 +480,9 @@ final class V2Reader {
         }
         let target = readQueue[queued]
         guard case .success(let g?) = target.result, target.aheadable else { return }
+        // A generation too big to hold packed is left to the serial ordering from the start
+        // (rather than given up on after `maxEvents`, having held that much).
+        guard g.batches.reduce(0, { $0 + $1.reduce(0) { $0 + $1.size } }) <= AheadJob.maxBytes else { return }
         let run = V2Reader(buffer: buffer, minor: minor, tables: tables)
         run.orderAhead = false
         run.aheadPrevious = previous
@@ -843,6 +846,9 @@ final class AheadJob: @unchecked Sendable {
     /// A generation with more events than this is left to the serial ordering rather than held
     /// in memory (at about 15 bytes an event, some 250 MiB).
     static let maxEvents = 1 << 24
+    /// Event batch bytes above which a generation is not ordered ahead at all: a busy Go 1.25
+    /// generation (one second) has about 33 MB, some 7 million events (about 105 MB packed).
+    static let maxBytes = 64 << 20
 
     init(gen: Generation, reader: V2Reader, events: PackedEvents) {
         self.gen = gen
