@@ -130,13 +130,7 @@ final class V2Reader {
         replayPatchAt = replayPatched < r.taskEnds.count ? r.taskEnds[replayPatched].index : Int.max
     }
 
-    @inline(__always) func mul(_ t: UInt64) -> Int64 {
-        // Below 2^63 a signed conversion gives the same double, without the unsigned fix-up.
-        let d = (t >> 63 == 0 ? Double(Int64(bitPattern: t)) : Double(t)) * nsPerTick
-        if !(d < 9.2e18) { return Int64.max / 2 }
-        if !(d > -9.2e18) { return Int64.min / 2 }
-        return Int64(d)
-    }
+    @inline(__always) func mul(_ t: UInt64) -> Int64 { Generation.nanoseconds(t, nsPerTick) }
 
     /// The first error returned; every later call returns it again.
     var failure: TraceError?
