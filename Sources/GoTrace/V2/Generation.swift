@@ -69,7 +69,7 @@ final class Generation {
     let stacks = IDMap()
     var experimentalBatchCount = 0
 
-    /// Go's `frequency.mul`: each conversion truncates separately.
+    /// Ticks to nanoseconds at this generation's rate (each conversion truncates separately).
     @inline(__always)
     func mul(_ t: UInt64) -> Int64 { Generation.nanoseconds(t, nsPerTick) }
 
