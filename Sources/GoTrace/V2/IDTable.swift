@@ -91,12 +91,17 @@ final class IDTable<Value: BitwiseCopyable> {
     /// Makes room for `n` entries without growing on the way (for a table that is refilled
     /// from empty to about the same size again and again).
     func reserve(_ n: Int) {
-        while n * 2 > capacity { grow() }
+        var cap = capacity
+        while n * 2 > cap { cap <<= 1 }
+        if cap > capacity { rehash(cap) }
     }
 
-    private func grow() {
+    private func grow() { rehash(capacity * 2) }
+
+    /// Moves the entries into a table of `newCapacity` slots (a power of two).
+    private func rehash(_ newCapacity: Int) {
         let old = entries, oldCap = capacity
-        capacity *= 2
+        capacity = newCapacity
         mask = capacity - 1
         entries = IDTable.allocate(capacity)
         count = 0

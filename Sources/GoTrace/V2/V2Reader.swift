@@ -91,6 +91,12 @@ final class V2Reader {
     }()
     /// For an ahead run: the generation before its own (its threads' last events give the guesses).
     fileprivate var aheadPrevious: Generation?
+    /// For an ahead run: how many goroutines the last run looked at and how many the stream's
+    /// state holds, to size its tables (which would otherwise grow from empty every time) on its
+    /// own thread. The goroutine states are sized by the live ones only: sized by all those a
+    /// generation looks at (ten times as many in a busy trace), the table spreads the few live
+    /// ones over megabytes, and nearly every event's lookup misses the cache.
+    fileprivate var aheadSizes = (seen: 0, live: 0)
     /// Generations ordered ahead and adopted, and runs thrown away (for tests).
     private(set) var aheadAdopted = 0
     private(set) var aheadDiscarded = 0
@@ -481,9 +487,7 @@ final class V2Reader {
         run.orderAhead = false
         run.aheadPrevious = previous
         let o = run.ordering
-        // Sized like the last run's (its tables would otherwise grow from empty every time).
-        o.gSeen.reserve(aheadGoroutines)
-        o.gStates.reserve(aheadGoroutines)
+        run.aheadSizes = (seen: aheadGoroutines, live: ordering.gStates.count)
         o.speculative = true
         o.aheadGen = g.number
         // The first generation's number, as the serial ordering will have it by then.
@@ -527,6 +531,8 @@ final class V2Reader {
 
     /// Orders the whole of generation `g` on the calling thread into `job` (the ahead run).
     fileprivate func runAhead(_ g: Generation, _ job: AheadJob) -> Bool {
+        ordering.gSeen.reserve(aheadSizes.seen)
+        ordering.gStates.reserve(aheadSizes.live)
         do {
             try setUpCursors(g)
             ordering.guessM = { [unowned self] m in self.guessContext(m) }
