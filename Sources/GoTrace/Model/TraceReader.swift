@@ -120,6 +120,9 @@ public final class TraceReader {
     /// Number of generations read so far (v1 traces are one generation).
     public var generationsRead: Int { v2?.generations ?? 1 }
 
-    /// Generations ordered ahead on the second core and adopted, and runs thrown away.
-    var generationsOrderedAhead: (adopted: Int, discarded: Int) { (v2?.aheadAdopted ?? 0, v2?.aheadDiscarded ?? 0) }
+    /// Generations ordered ahead on the second core and adopted, runs thrown away, and adopted
+    /// runs that were queued behind another.
+    var generationsOrderedAhead: (adopted: Int, discarded: Int, adoptedBehind: Int) {
+        (v2?.aheadAdopted ?? 0, v2?.aheadDiscarded ?? 0, v2?.aheadAdoptedBehind ?? 0)
+    }
 }

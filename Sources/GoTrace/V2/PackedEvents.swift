@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The memory chunks of packed events, shared by the second core's runs (which take them as
 /// they write) and the stream (which gives each back as soon as it has read past it): the
 /// generations in flight then hold about one generation's worth between them, not two or three
@@ -7,7 +5,7 @@ import Synchronization
 final class ChunkPool: Sendable {
     /// A chunk's address (only ever used by one thread at a time: the pool hands it over).
     struct Chunk: @unchecked Sendable { let base: UnsafeMutablePointer<UInt8> }
-    private let free = Mutex<[Chunk]>([])
+    private let free = Locked<[Chunk]>([])
 
     deinit { free.withLock { for c in $0 { c.base.deallocate() } } }
 
@@ -234,29 +232,29 @@ final class PackedEvents {
             guard let b = base else { return }
             let p = UnsafeRawPointer(b)
             let i = pos
-            let codes = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i + 2, as: UInt32.self))
+            let codes = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i &+ 2, as: UInt32.self))
             e.type = p.load(fromByteOffset: i, as: UInt8.self)
-            bad = p.load(fromByteOffset: i + 1, as: UInt8.self)
+            bad = p.load(fromByteOffset: i &+ 1, as: UInt8.self)
             let lo = offsets[Int(codes & 0xfff)]
             let hi = offsets[Int(codes >> 12 & 0xfff)]
-            let b0 = i + 5
-            let b1 = b0 + Int(lo >> 24)
+            let b0 = i &+ 5
+            let b1 = b0 &+ Int(lo >> 24)
             @inline(__always) func get(_ at: Int, _ k: UInt32) -> UInt64 {
                 UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) & masks[Int(codes >> (3 * k) & 7)]
             }
             time = time &+ EventStore.unzig(get(b0, 0))
-            thread = thread &+ EventStore.unzig(get(b0 + Int(lo & 0xff), 1))
-            proc = proc &+ EventStore.unzig(get(b0 + Int(lo >> 8 & 0xff), 2))
-            goroutine = goroutine &+ EventStore.unzig(get(b0 + Int(lo >> 16 & 0xff), 3))
+            thread = thread &+ EventStore.unzig(get(b0 &+ Int(lo & 0xff), 1))
+            proc = proc &+ EventStore.unzig(get(b0 &+ Int(lo >> 8 & 0xff), 2))
+            goroutine = goroutine &+ EventStore.unzig(get(b0 &+ Int(lo >> 16 & 0xff), 3))
             e.time = time
             e.thread = thread
             e.proc = proc
             e.goroutine = goroutine
             e.a0 = get(b1, 4)
-            e.a1 = get(b1 + Int(hi & 0xff), 5)
-            e.a2 = get(b1 + Int(hi >> 8 & 0xff), 6)
-            e.a3 = get(b1 + Int(hi >> 16 & 0xff), 7)
-            pos = b1 + Int(hi >> 24)
+            e.a1 = get(b1 &+ Int(hi & 0xff), 5)
+            e.a2 = get(b1 &+ Int(hi >> 8 & 0xff), 6)
+            e.a3 = get(b1 &+ Int(hi >> 16 & 0xff), 7)
+            pos = b1 &+ Int(hi >> 24)
         }
     }
 }

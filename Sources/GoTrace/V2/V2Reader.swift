@@ -71,8 +71,13 @@ final class V2Reader {
     /// The next generation, read early so that the second core can order it (a read error is
     /// kept until the stream gets there, as are the file offsets before and after it).
     private var readQueue: [ReadGeneration] = []
-    /// The second core's run on a generation in `readQueue`.
-    private var aheadJob: AheadJob?
+    /// The second core's runs on generations in `readQueue` not yet taken by the stream, in
+    /// generation order: the next one to be replayed and, for small generations, the one after
+    /// it, which the second core starts as soon as it is done with the first (so that neither
+    /// core waits for the other when one generation takes longer than its neighbour).
+    private var aheadJobs: [AheadJob] = []
+    /// The second core's thread and its queue of runs.
+    private let worker = AheadWorker()
     /// Events of a generation ordered ahead, being handed out (nil when not replaying).
     private var replay: AheadJob?
     private var replayPos = 0
@@ -97,9 +102,11 @@ final class V2Reader {
     /// generation looks at (ten times as many in a busy trace), the table spreads the few live
     /// ones over megabytes, and nearly every event's lookup misses the cache.
     fileprivate var aheadSizes = (seen: 0, live: 0)
-    /// Generations ordered ahead and adopted, and runs thrown away (for tests).
+    /// Generations ordered ahead and adopted, runs thrown away, and adopted runs that were
+    /// queued behind another (for tests).
     private(set) var aheadAdopted = 0
     private(set) var aheadDiscarded = 0
+    private(set) var aheadAdoptedBehind = 0
     /// Memory for the runs' packed events.
     private let chunkPool = ChunkPool()
     /// Goroutines the last run looked at (to size the next run's tables).
@@ -280,13 +287,14 @@ final class V2Reader {
                 spill = next.spill
                 spillErr = next.trailingError
             }
-            if let g, let job = aheadJob, job.gen === g {
-                aheadJob = nil
+            if let g, let job = aheadJobs.first, job.gen === g {
+                aheadJobs.removeFirst()
                 job.finished.wait()
                 aheadGoroutines = job.reader.ordering.gSeen.count
                 if job.ok, let fills = ordering.adopt(job.reader.ordering, taskEnds: job.taskEnds.map(\.id)) {
                     job.taskEndFills = fills
                     aheadAdopted += 1
+                    if job.queuedBehind { aheadAdoptedBehind += 1 }
                     return installReplay(g, job, start: start)
                 }
                 aheadDiscarded += 1
@@ -366,7 +374,7 @@ final class V2Reader {
         if firstGenNumber == 0 { firstGenNumber = g.number }
         try setUpCursors(g)
         // The second core orders the next generation while this one is handed out.
-        if orderAhead && aheadJob == nil { startAhead(queued: 0, previous: g) }
+        if orderAhead { scheduleAhead(first: 0, current: g) }
         return sync(for: g)
     }
 
@@ -471,18 +479,53 @@ final class V2Reader {
         return spillErr == nil && (spill != nil || !hadGen)
     }
 
-    /// Has the second core order the generation `queued` places after the next one to be taken
-    /// (reading up to it), if it can be; `previous` is the generation just before it.
-    private func startAhead(queued: Int, previous: Generation) {
-        while readQueue.count <= queued {
-            guard canReadMore else { return }
-            readQueue.append(readNextGeneration())
+    /// Queues runs for the second core, every other generation: the generation `first` places
+    /// after the next one to be taken if there is no run yet (0 when this core orders the current
+    /// generation `current` itself, 1 when it replays it), else the one two places after the
+    /// last run queued; at most two runs, the second only for small generations.
+    private func scheduleAhead(first: Int, current: Generation) {
+        var target = first
+        if let last = aheadJobs.last {
+            guard let k = readQueue.firstIndex(where: { r in
+                if case .success(let g?) = r.result { return g === last.gen }
+                return false
+            }) else { return }
+            target = k + 2
         }
-        let target = readQueue[queued]
-        guard case .success(let g?) = target.result, target.aheadable else { return }
-        // A generation too big to hold packed is left to the serial ordering from the start
-        // (rather than given up on after `maxEvents`, having held that much).
-        guard g.batches.reduce(0, { $0 + $1.reduce(0) { $0 + $1.size } }) <= AheadJob.maxBytes else { return }
+        while aheadJobs.count < 2 {
+            // A second run only for generations about as small as the first's (checked before
+            // reading one more: the read holds its tables and pages).
+            if let queued = aheadJobs.first, queued.batchBytes * 2 > AheadJob.maxQueuedBytes { return }
+            while readQueue.count <= target {
+                guard canReadMore else { return }
+                readQueue.append(readNextGeneration())
+            }
+            let entry = readQueue[target]
+            guard case .success(let g?) = entry.result, entry.aheadable else { return }
+            let previous: Generation
+            if target == 0 {
+                previous = current
+            } else if case .success(let p?) = readQueue[target - 1].result {
+                previous = p
+            } else {
+                return
+            }
+            // A generation too big to hold packed is left to the serial ordering from the start
+            // (rather than given up on after `maxEvents`, having held that much); a second run
+            // is queued only while the two hold little.
+            let bytes = g.batches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.size } }
+            let queued = aheadJobs.first?.batchBytes ?? 0
+            guard bytes <= AheadJob.maxBytes, aheadJobs.isEmpty || queued + bytes <= AheadJob.maxQueuedBytes else { return }
+            let job = makeJob(g, previous: previous, batchBytes: bytes)
+            job.queuedBehind = !aheadJobs.isEmpty
+            aheadJobs.append(job)
+            worker.submit(job)
+            target += 2
+        }
+    }
+
+    /// A run of generation `g` for the second core; `previous` is the generation just before it.
+    private func makeJob(_ g: Generation, previous: Generation, batchBytes: Int) -> AheadJob {
         let run = V2Reader(buffer: buffer, minor: minor, tables: tables)
         run.orderAhead = false
         run.aheadPrevious = previous
@@ -492,11 +535,7 @@ final class V2Reader {
         o.aheadGen = g.number
         // The first generation's number, as the serial ordering will have it by then.
         o.initialGen = ordering.initialGen != 0 ? ordering.initialGen : firstGenNumber
-        let job = AheadJob(gen: g, reader: run, events: PackedEvents(pool: chunkPool))
-        aheadJob = job
-        let thread = Thread { job.run() }
-        thread.stackSize = 1 << 22
-        thread.start()
+        return AheadJob(gen: g, reader: run, events: PackedEvents(pool: chunkPool), batchBytes: batchBytes)
     }
 
     /// Hands out generation `g`, ordered ahead by `job` and adopted.
@@ -513,21 +552,19 @@ final class V2Reader {
         replayPatchAt = job.taskEnds.first?.index ?? Int.max
         // The second core orders the generation after the next one, which this core orders
         // itself once this one has been handed out.
-        if orderAhead {
-            if readQueue.isEmpty && canReadMore { readQueue.append(readNextGeneration()) }
-            if case .success(let next?) = readQueue.first?.result { startAhead(queued: 1, previous: next) }
-        }
+        if orderAhead { scheduleAhead(first: 1, current: g) }
         return sync(for: g)
     }
 
-    /// Stops a run still going (the stream was abandoned) and waits for it: its thread reads the
-    /// file's bytes, which must outlive it.
+    /// Stops the runs still going or queued (the stream was abandoned) and waits for the one
+    /// running: its thread reads the file's bytes, which must outlive it.
     func cancelAhead() {
-        guard let job = aheadJob else { return }
-        job.cancelled.store(true, ordering: .relaxed)
-        job.finished.wait()
-        aheadJob = nil
+        orderAhead = false
+        worker.stop()
+        aheadJobs.removeAll()
     }
+
+    deinit { worker.stop() }
 
     /// Orders the whole of generation `g` on the calling thread into `job` (the ahead run).
     fileprivate func runAhead(_ g: Generation, _ job: AheadJob) -> Bool {
@@ -835,13 +872,19 @@ final class AheadJob: @unchecked Sendable {
     let gen: Generation
     let reader: V2Reader
     let events: PackedEvents
+    /// The generation's event batch bytes (what bounds the runs queued at once).
+    let batchBytes: Int
     /// TaskEnd events for tasks begun before the generation: (event index, task ID), and once
     /// adopted, the parent and type each gets from the real state.
     var taskEnds: [(index: Int, id: UInt64)] = []
     var taskEndFills: [(parent: UInt64, name: UInt64)] = []
     /// Whether the run got to the end of the generation.
     var ok = false
+    /// Whether it was queued behind another run (for tests).
+    var queuedBehind = false
     let cancelled = Atomic<Bool>(false)
+    /// Signalled once the run is over (a run queued is always run, or the worker is stopped,
+    /// which waits only for the one running).
     let finished = DispatchSemaphore(value: 0)
     /// A generation with more events than this is left to the serial ordering rather than held
     /// in memory (at about 15 bytes an event, some 250 MiB).
@@ -849,17 +892,79 @@ final class AheadJob: @unchecked Sendable {
     /// Event batch bytes above which a generation is not ordered ahead at all: a busy Go 1.25
     /// generation (one second) has about 33 MB, some 7 million events (about 105 MB packed).
     static let maxBytes = 64 << 20
+    /// Event batch bytes of two runs queued at once, at most (about 100 MB packed between them).
+    static let maxQueuedBytes = 32 << 20
 
-    init(gen: Generation, reader: V2Reader, events: PackedEvents) {
+    init(gen: Generation, reader: V2Reader, events: PackedEvents, batchBytes: Int) {
         self.gen = gen
         self.reader = reader
         self.events = events
+        self.batchBytes = batchBytes
     }
 
-
+    /// Orders the generation (on the worker's thread; the worker then signals `finished`).
     func run() {
         ok = reader.runAhead(gen, self)
         events.finish()
-        finished.signal()
+    }
+}
+
+/// The second core: a thread that runs the queued runs one after the other, in the order the
+/// stream submitted them, and ends when the queue is empty (the next submission starts another).
+final class AheadWorker: Sendable {
+    private struct State {
+        var queue: [AheadJob] = []
+        var current: AheadJob?
+        var running = false
+        var stopped = false
+    }
+    private let state = Locked(State())
+
+    func submit(_ job: AheadJob) {
+        let start = state.withLock { s -> Bool in
+            if s.stopped { return false }
+            s.queue.append(job)
+            if s.running { return false }
+            s.running = true
+            return true
+        }
+        guard start else { return }
+        let thread = Thread { [self] in loop() }
+        thread.stackSize = 1 << 22
+        thread.start()
+    }
+
+    private func loop() {
+        var done: AheadJob?
+        while true {
+            let job = state.withLock { s -> AheadJob? in
+                // The run just done is no longer current before it signals: `stop` waits only
+                // for a signal still to come (the stream may have taken this one already).
+                s.current = nil
+                if s.stopped || s.queue.isEmpty {
+                    s.running = false
+                    return nil
+                }
+                let j = s.queue.removeFirst()
+                s.current = j
+                return j
+            }
+            done?.finished.signal()
+            guard let job else { return }
+            job.run()
+            done = job
+        }
+    }
+
+    /// Drops the runs not started, stops the one running and waits for it.
+    func stop() {
+        let running = state.withLock { s -> AheadJob? in
+            s.stopped = true
+            s.queue.removeAll()
+            return s.current
+        }
+        guard let running else { return }
+        running.cancelled.store(true, ordering: .relaxed)
+        running.finished.wait()
     }
 }
