@@ -4,9 +4,10 @@
 /// entries back, so no tombstones build up.
 final class IDTable<Value: BitwiseCopyable> {
     private struct Entry {
+        // (The flag last: it packs after a value's trailing bytes.)
         var key: Int64
-        var used: Bool
         var value: Value
+        var used: Bool
     }
 
     private var entries: UnsafeMutablePointer<Entry>
@@ -63,7 +64,7 @@ final class IDTable<Value: BitwiseCopyable> {
         if (count + 1) * 2 > capacity { grow() }
         var i = home(k)
         while entries[i].used { i = (i + 1) & mask }
-        entries[i] = Entry(key: k, used: true, value: v)
+        entries[i] = Entry(key: k, value: v, used: true)
         count += 1
     }
 

@@ -51,16 +51,30 @@ struct RangeKey: Equatable {
 /// Per-goroutine state touched by nearly every event; plain values, so reading it costs no
 /// reference counting. The rarely used region stack and ranges live in `Cold`.
 struct GState {
-    var status: UInt8
+    // (The sequence first: the one-byte fields then pack after it, and a table entry of key,
+    // state and used flag takes 32 bytes instead of 48.)
     var seq: Seq
+    var status: UInt8
     var hasCold = false
+
+    init(status: UInt8, seq: Seq, hasCold: Bool = false) {
+        self.seq = seq
+        self.status = status
+        self.hasCold = hasCold
+    }
 }
 
 struct PState {
-    var status: UInt8
     var seq: Seq
+    var status: UInt8
     /// The only range a proc has is GC incremental sweep.
     var sweeping = false
+
+    init(status: UInt8, seq: Seq, sweeping: Bool = false) {
+        self.seq = seq
+        self.status = status
+        self.sweeping = sweeping
+    }
 }
 
 /// A goroutine's or proc's region stack and ranges in flight (kept apart from the hot state).

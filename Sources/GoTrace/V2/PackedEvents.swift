@@ -30,9 +30,9 @@ final class ChunkPool: Sendable {
 /// gives each chunk back to the pool once past it.
 final class PackedEvents {
     static let chunkSize = 4 << 20
-    /// Largest encoding of one event (type, mask, codes, eight 8-byte values), plus the slack
-    /// of the last value's 8-byte store and load.
-    static let maxEventBytes = 5 + 8 * 8 + 8
+    /// Largest encoding of one event (type and codes, eight 8-byte values), plus the slack of
+    /// the last value's 8-byte store and load.
+    static let maxEventBytes = 4 + 8 * 8 + 8
 
     let pool: ChunkPool
     /// The chunks written, nil once given back.
@@ -40,6 +40,9 @@ final class PackedEvents {
     /// Bytes used in each chunk written.
     fileprivate var used: [Int] = []
     private(set) var count = 0
+    /// The events with IDs their generation does not define (index, bad-argument mask), in
+    /// order: so rare (an error follows) that a byte per event for them is not worth its cost.
+    private(set) var badIDs: [(index: Int, mask: UInt8)] = []
     /// Chunks written (for tests).
     var chunkCount: Int { chunks.count }
 
@@ -132,7 +135,7 @@ final class PackedEvents {
         return UnsafePointer(t)
     }()
 
-    /// Appends an event. The layout: type, bad-ID mask, a 24-bit word of eight 3-bit size codes,
+    /// Appends an event. The layout: a 32-bit word of the type and eight 3-bit size codes,
     /// then each of eight values in as many little-endian bytes as its code says: the time, thread,
     /// proc and goroutine as zigzag deltas from the event before, then the four arguments. Fixed
     /// fields and widths from a table decode without a branch per field (varints cost a
@@ -140,6 +143,7 @@ final class PackedEvents {
     @inline(__always) func append(_ e: Event, bad: UInt8) {
         if wPos &+ PackedEvents.maxEventBytes > PackedEvents.chunkSize { nextChunk() }
         guard let b = wBase else { return }
+        if bad != 0 { badIDs.append((count, bad)) }
         let p = UnsafeMutableRawPointer(b)
         let v0 = EventStore.zig(e.time &- wTime)
         let v1 = EventStore.zig(e.thread &- wThread)
@@ -153,13 +157,11 @@ final class PackedEvents {
         let lo = offsets[Int(codes & 0xfff)]
         let hi = offsets[Int(codes >> 12)]
         let i = wPos
-        let b0 = i &+ 5
+        let b0 = i &+ 4
         let b1 = b0 &+ Int(lo >> 24)
         // Each 8-byte store runs past its value's width; the next one, at a higher offset,
         // overwrites the excess, so the order matters.
-        p.storeBytes(of: e.type, toByteOffset: i, as: UInt8.self)
-        p.storeBytes(of: bad, toByteOffset: i &+ 1, as: UInt8.self)
-        p.storeBytes(of: codes.littleEndian, toByteOffset: i &+ 2, as: UInt32.self)
+        p.storeBytes(of: (UInt32(e.type) | codes << 8).littleEndian, toByteOffset: i, as: UInt32.self)
         p.storeBytes(of: v0.littleEndian, toByteOffset: b0, as: UInt64.self)
         p.storeBytes(of: v1.littleEndian, toByteOffset: b0 &+ Int(lo & 0xff), as: UInt64.self)
         p.storeBytes(of: v2.littleEndian, toByteOffset: b0 &+ Int(lo >> 8 & 0xff), as: UInt64.self)
@@ -227,17 +229,17 @@ final class PackedEvents {
         /// The next event (the caller counts them: there are `count`). Each value's offset comes
         /// from a table indexed by the codes before it, so the eight loads do not wait on one
         /// another (adding up the widths one by one made each load wait for the one before).
-        @inline(__always) mutating func next(into e: inout Event, bad: inout UInt8) {
+        @inline(__always) mutating func next(into e: inout Event) {
             if pos >= end { nextChunk() }
             guard let b = base else { return }
             let p = UnsafeRawPointer(b)
             let i = pos
-            let codes = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i &+ 2, as: UInt32.self))
-            e.type = p.load(fromByteOffset: i, as: UInt8.self)
-            bad = p.load(fromByteOffset: i &+ 1, as: UInt8.self)
+            let word = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+            e.type = UInt8(truncatingIfNeeded: word)
+            let codes = word >> 8
             let lo = offsets[Int(codes & 0xfff)]
-            let hi = offsets[Int(codes >> 12 & 0xfff)]
-            let b0 = i &+ 5
+            let hi = offsets[Int(codes >> 12)]
+            let b0 = i &+ 4
             let b1 = b0 &+ Int(lo >> 24)
             @inline(__always) func get(_ at: Int, _ k: UInt32) -> UInt64 {
                 UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) & masks[Int(codes >> (3 * k) & 7)]

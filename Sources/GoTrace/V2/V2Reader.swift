@@ -83,10 +83,11 @@ final class V2Reader {
     private var replayPos = 0
     private var replayCount = 0
     private var replayCursor: PackedEvents.Cursor
-    /// The index of the next replayed event to patch (a deferred TaskEnd), Int.max for none,
-    /// and how many have been.
-    private var replayPatchAt = Int.max
+    /// The index of the next replayed event to patch (a deferred TaskEnd) or to check (IDs the
+    /// generation does not define), Int.max for none, and how many of each have been.
+    private var replaySpecialAt = Int.max
     private var replayPatched = 0
+    private var replayChecked = 0
     /// Whether generations may be ordered ahead on a second core (off for the runs themselves,
     /// and where `GOTRACE_SERIAL` is set).
     var orderAhead = V2Reader.orderAheadDefault
@@ -133,14 +134,31 @@ final class V2Reader {
 
     private let emptyPacked: PackedEvents
 
-    /// Fills in the parent and type of a TaskEnd of the generation being replayed whose task
-    /// began before it.
-    @inline(never) private func patchReplayed(_ e: inout Event) {
-        guard let r = replay else { return }
-        e.a2 = r.taskEndFills[replayPatched].parent
-        e.a3 = r.taskEndFills[replayPatched].name
-        replayPatched += 1
-        replayPatchAt = replayPatched < r.taskEnds.count ? r.taskEnds[replayPatched].index : Int.max
+    /// At a replayed event that needs more than copying: fills in the parent and type of a
+    /// TaskEnd whose task began before the generation, and returns Go's error for an ID the
+    /// generation does not define.
+    @inline(never) private func replaySpecial(_ e: inout Event) -> TraceError? {
+        guard let r = replay else { return nil }
+        if replayPatched < r.taskEnds.count && r.taskEnds[replayPatched].index == replayPos {
+            e.a2 = r.taskEndFills[replayPatched].parent
+            e.a3 = r.taskEndFills[replayPatched].name
+            replayPatched += 1
+        }
+        var error: TraceError?
+        let bad = r.events.badIDs
+        if replayChecked < bad.count && bad[replayChecked].index == replayPos {
+            do { try validateTableIDs(e, bad[replayChecked].mask) } catch let e { error = e }
+            replayChecked += 1
+        }
+        replaySpecialAt = nextSpecial(r)
+        return error
+    }
+
+    /// The index of the next replayed event `replaySpecial` handles.
+    private func nextSpecial(_ r: AheadJob) -> Int {
+        let patch = replayPatched < r.taskEnds.count ? r.taskEnds[replayPatched].index : Int.max
+        let bad = r.events.badIDs
+        return min(patch, replayChecked < bad.count ? bad[replayChecked].index : Int.max)
     }
 
     @inline(__always) func mul(_ t: UInt64) -> Int64 { Generation.nanoseconds(t, nsPerTick) }
@@ -160,16 +178,12 @@ final class V2Reader {
         // A generation ordered ahead: its events as they were recorded. (The ordering's queue is
         // empty while replaying: nothing advances it.)
         if replayPos < replayCount {
-            var bad: UInt8 = 0
-            replayCursor.next(into: &out, bad: &bad)
-            if replayPos == replayPatchAt { patchReplayed(&out) }
-            replayPos &+= 1
-            if bad != 0 {
-                do { try validateTableIDs(out, bad) } catch {
-                    fail(error)
-                    throw error
-                }
+            replayCursor.next(into: &out)
+            if replayPos == replaySpecialAt, let error = replaySpecial(&out) {
+                fail(error)
+                throw error
             }
+            replayPos &+= 1
             if out.time <= lastTs { out.time = lastTs &+ 1 }
             lastTs = out.time
             return true
@@ -549,7 +563,8 @@ final class V2Reader {
         replayCount = job.events.count
         replayCursor = PackedEvents.Cursor(job.events)
         replayPatched = 0
-        replayPatchAt = job.taskEnds.first?.index ?? Int.max
+        replayChecked = 0
+        replaySpecialAt = nextSpecial(job)
         // The second core orders the generation after the next one, which this core orders
         // itself once this one has been handed out.
         if orderAhead { scheduleAhead(first: 1, current: g) }
