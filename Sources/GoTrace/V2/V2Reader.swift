@@ -589,31 +589,34 @@ final class V2Reader {
             try setUpCursors(g)
             ordering.guessM = { [unowned self] m in self.guessContext(m) }
             var n = 0
+            // Held here rather than loaded through `job` and `ordering` for every event.
+            let events = job.events
+            let scratch = ordering.scratch
+            var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
             while true {
-                var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
                 var bad: UInt8 = 0
                 if ordering.pop(into: &ev, bad: &bad) {
-                    job.events.append(ev, bad: bad)
+                    events.append(ev, bad: bad)
                     continue
                 }
                 if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
                     let s = g.cpuSamples[cpuIdx]
                     cpuIdx += 1
-                    job.events.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), bad: 0)
+                    events.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), bad: 0)
                     continue
                 }
                 if frontier.isEmpty { break }
-                ordering.emit(into: ordering.scratch)
+                ordering.emit(into: scratch)
                 if try !tryAdvance(0) { try advanceOther() }
                 guard ordering.emitted else { return false }
-                job.events.append(ordering.scratch.pointee, bad: ordering.outBad)
+                events.append(scratch.pointee, bad: ordering.outBad)
                 if ordering.taskEndDeferred {
                     ordering.taskEndDeferred = false
-                    job.taskEnds.append((job.events.count - 1, ordering.scratch.pointee.a0))
+                    job.taskEnds.append((events.count - 1, scratch.pointee.a0))
                 }
-                n += 1
+                n &+= 1
                 if n & 0xfff == 0 {
-                    if job.cancelled.load(ordering: .relaxed) || job.events.count > AheadJob.maxEvents { return false }
+                    if job.cancelled.load(ordering: .relaxed) || events.count > AheadJob.maxEvents { return false }
                 }
             }
             return true
