@@ -777,20 +777,20 @@ final class V2Reader {
             }
         }
         if !ok { throw V2Reader.decodeError("found invalid uvarint", start, genNumber, batchList[c.pointee.batchIdx]) }
-        // Resolve string and stack IDs to global ones.
-        if info.stackMask | info.stringMask != 0 {
-            var k = 0
-            while k < 4 {
-                let bit: UInt8 = 1 << k
-                if info.stackMask & bit != 0 {
-                    let id = ev.arg(k)
-                    if let gid = curStacks._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
-                } else if info.stringMask & bit != 0 {
-                    let id = ev.arg(k)
-                    if let gid = curStrings._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= bit }
-                }
-                k += 1
-            }
+        // Resolve string and stack IDs to global ones (only the arguments that are: one or two).
+        var stacks = info.stackMask
+        while stacks != 0 {
+            let k = stacks.trailingZeroBitCount
+            stacks &= stacks &- 1
+            let id = ev.arg(k)
+            if let gid = curStacks._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
+        }
+        var strings = info.stringMask
+        while strings != 0 {
+            let k = strings.trailingZeroBitCount
+            strings &= strings &- 1
+            let id = ev.arg(k)
+            if let gid = curStrings._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
         }
         ev.time = mul(dt) &+ c.pointee.lastTs
         c.pointee.lastTs = ev.time
@@ -827,8 +827,12 @@ final class V2Reader {
         _ = siftUp(frontier.count - 1)
     }
 
-    private func heapUpdate(_ i: Int) {
-        if siftUp(i) != i { return }
+    @inline(__always) private func heapUpdate(_ i: Int) {
+        // (Usually the head, which cannot move up.)
+        if i > 0 && frontier[(i - 1) / 2].time > frontier[i].time {
+            _ = siftUp(i)
+            return
+        }
         // Usually the entry is still no later than its children (the same M's next event comes
         // first again): the first comparison of `siftDown`, without entering it.
         let n = frontier.count
