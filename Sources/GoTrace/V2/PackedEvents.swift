@@ -1,7 +1,7 @@
 /// The memory chunks of packed events, shared by the second core's runs (which take them as
 /// they write) and the stream (which gives each back as soon as it has read past it): the
 /// generations in flight then hold about one generation's worth between them, not two or three
-/// (a Go 1.25 generation of a busy program packs to some 110 MB).
+/// (a Go 1.25 generation of a busy program packs to some 50–70 MB).
 final class ChunkPool: Sendable {
     /// A chunk's address (only ever used by one thread at a time: the pool hands it over).
     struct Chunk: @unchecked Sendable { let base: UnsafeMutablePointer<UInt8> }
@@ -24,7 +24,7 @@ final class ChunkPool: Sendable {
 }
 
 /// Events of a generation ordered ahead on the second core, packed until the stream gets to
-/// them (about 15 bytes an event instead of an `Event`'s 72; see `append`).
+/// them (about 10 bytes an event on the benchmark traces instead of an `Event`'s 72; see `append`).
 /// Held as full events, the memory traffic of writing and reading them back cost about as much
 /// as ordering them. Written once by the run, then read once in order by the stream, which
 /// gives each chunk back to the pool once past it.

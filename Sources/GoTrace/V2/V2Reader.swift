@@ -777,27 +777,29 @@ final class V2Reader {
             }
         }
         if !ok { throw V2Reader.decodeError("found invalid uvarint", start, genNumber, batchList[c.pointee.batchIdx]) }
-        // Resolve string and stack IDs to global ones (only the arguments that are: one or two).
-        var stacks = info.stackMask
-        while stacks != 0 {
-            let k = stacks.trailingZeroBitCount
-            stacks &= stacks &- 1
-            let id = ev.arg(k)
-            if let gid = curStacks._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
-        }
-        var strings = info.stringMask
-        while strings != 0 {
-            let k = strings.trailingZeroBitCount
-            strings &= strings &- 1
-            let id = ev.arg(k)
-            if let gid = curStrings._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
-        }
+        // Resolve string and stack IDs to global ones.
+        V2Reader.resolve(&ev, info.stackMask, curStacks)
+        V2Reader.resolve(&ev, info.stringMask, curStrings)
         ev.time = mul(dt) &+ c.pointee.lastTs
         c.pointee.lastTs = ev.time
         c.pointee.pos = pos
         c.pointee.ev = ev
         c.pointee.evStart = start
         return true
+    }
+
+    /// Replaces the arguments in `mask` (one or two bits at most) by their global IDs from
+    /// `map`, marking those it does not define. (Only the set bits: a loop over all four
+    /// arguments cost some 25 instructions an event.)
+    @inline(__always)
+    private static func resolve(_ ev: inout RawEvent, _ mask: UInt8, _ map: Unmanaged<IDMap>) {
+        var m = mask
+        while m != 0 {
+            let k = m.trailingZeroBitCount
+            m &= m &- 1
+            let id = ev.arg(k)
+            if let gid = map._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
+        }
     }
 
     /// Moves cursor `c` onto its next non-empty batch; false when it has none left.
@@ -909,12 +911,12 @@ final class AheadJob: @unchecked Sendable {
     /// which waits only for the one running).
     let finished = DispatchSemaphore(value: 0)
     /// A generation with more events than this is left to the serial ordering rather than held
-    /// in memory (at about 15 bytes an event, some 250 MiB).
+    /// in memory (at about 10 bytes an event, some 160 MiB).
     static let maxEvents = 1 << 24
     /// Event batch bytes above which a generation is not ordered ahead at all: a busy Go 1.25
-    /// generation (one second) has about 33 MB, some 7 million events (about 105 MB packed).
+    /// generation (one second) has about 33 MB, some 7 million events (about 70 MB packed).
     static let maxBytes = 64 << 20
-    /// Event batch bytes of two runs queued at once, at most (about 100 MB packed between them).
+    /// Event batch bytes of two runs queued at once, at most (about 60 MB packed between them).
     static let maxQueuedBytes = 32 << 20
 
     init(gen: Generation, reader: V2Reader, events: PackedEvents, batchBytes: Int) {
