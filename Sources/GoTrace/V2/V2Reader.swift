@@ -28,7 +28,7 @@ struct HeapEntry {
 
 /// Streams the ordered events of a Go 1.22+ trace, generation by generation, exactly as Go's
 /// `trace.Reader` does (same order, same times, same errors at the same point).
-final class V2Reader {
+@usableFromInline final class V2Reader {
     let buffer: UnsafeRawBufferPointer
     let minor: Int
     let tables: TraceTables
@@ -174,7 +174,7 @@ final class V2Reader {
 
     /// The next event written into `out`; false at the end of the trace. (The per-event path:
     /// writing in place avoids copying the event through optional return values.)
-    func next(into out: inout Event) throws(TraceError) -> Bool {
+    @usableFromInline func next(into out: inout Event) throws(TraceError) -> Bool {
         // A generation ordered ahead: its events as they were recorded. (The ordering's queue is
         // empty while replaying: nothing advances it.)
         if replayPos < replayCount {
