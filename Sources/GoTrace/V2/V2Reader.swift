@@ -493,10 +493,10 @@ struct HeapEntry {
         return spillErr == nil && (spill != nil || !hadGen)
     }
 
-    /// Queues runs for the second core, every other generation: the generation `first` places
-    /// after the next one to be taken if there is no run yet (0 when this core orders the current
-    /// generation `current` itself, 1 when it replays it), else the one two places after the
-    /// last run queued; at most two runs, the second only for small generations.
+    /// Queues runs for the second core on every other generation: if none is queued, on
+    /// `readQueue[first]` (0, the next generation, when this core orders the current one,
+    /// `current`, itself; 1 when it replays it), else on the generation two places after the
+    /// last one queued; at most two runs, the second only for small generations.
     private func scheduleAhead(first: Int, current: Generation) {
         var target = first
         if let last = aheadJobs.last {
