@@ -83,6 +83,13 @@ final class Generation {
         if !(d > -9.2e18) { return Int64.min / 2 }
         return Int64(d)
     }
+
+    /// For a whole `nsPerTick` n in 1...2^20: (n, 2^32). Below 2^32 ticks the double product is
+    /// below 2^52, so exact, and `nanoseconds` gives t * n. Otherwise (0, 0): no exact shortcut.
+    static func exactTicks(_ nsPerTick: Double) -> (ns: UInt64, below: UInt64) {
+        guard nsPerTick >= 1, nsPerTick <= 1_048_576, nsPerTick.rounded(.towardZero) == nsPerTick else { return (0, 0) }
+        return (UInt64(nsPerTick), 1 << 32)
+    }
 }
 
 /// Reads generations from the file, building their tables into the shared `TraceTables`.

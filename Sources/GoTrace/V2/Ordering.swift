@@ -10,24 +10,6 @@ struct RawEvent {
     var a2: UInt64 = 0
     var a3: UInt64 = 0
 
-    @inline(__always) func arg(_ i: Int) -> UInt64 {
-        switch i {
-        case 0: return a0
-        case 1: return a1
-        case 2: return a2
-        default: return a3
-        }
-    }
-
-    @inline(__always) mutating func setArg(_ i: Int, _ v: UInt64) {
-        switch i {
-        case 0: a0 = v
-        case 1: a1 = v
-        case 2: a2 = v
-        default: a3 = v
-        }
-    }
-
     @inline(__always)
     func event(_ g: Int64, _ p: Int64, _ m: Int64) -> Event {
         Event(type: type, time: time, goroutine: g, proc: p, thread: m, a0: a0, a1: a1, a2: a2, a3: a3)

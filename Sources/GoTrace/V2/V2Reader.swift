@@ -44,6 +44,10 @@ struct HeapEntry {
     /// What the hot decoder needs of the current generation, held directly so that decoding an
     /// event touches no reference counts. `gen` keeps the ID maps alive.
     var nsPerTick: Double = 0
+    /// `nsPerTick` as an integer when it is one (64 on Linux/amd64, where Go's clock ticks are
+    /// 64 ns), and the deltas below which the integer product is exactly Go's double product.
+    var tickNs: UInt64 = 0
+    var tickExactBelow: UInt64 = 0
     var genNumber: UInt64 = 0
     /// The current generation's ID maps. Unmanaged: the generation keeps them alive, and a
     /// lookup per event through a strong (or unowned) reference would retain and release.
@@ -404,6 +408,7 @@ struct HeapEntry {
     private func makeCurrent(_ g: Generation) {
         gen = g
         nsPerTick = g.nsPerTick
+        (tickNs, tickExactBelow) = Generation.exactTicks(g.nsPerTick)
         genNumber = g.number
         curStrings = Unmanaged.passUnretained(g.strings)
         curStacks = Unmanaged.passUnretained(g.stacks)
@@ -731,7 +736,7 @@ struct HeapEntry {
         let end = c.pointee.end
         var pos = start
         let typ = base.load(fromByteOffset: pos, as: UInt8.self)
-        pos += 1
+        pos &+= 1
         let info = wireInfo[Int(typ)]
         if info.argCount == 0xff {
             throw V2Reader.decodeError(typ >= Wire.maxExperimental ? "found invalid event type: \(typ)" : "found event without a timestamp: type=\(typ)",
@@ -745,7 +750,7 @@ struct HeapEntry {
             var i = 0
             while pos < end {
                 let v = base.load(fromByteOffset: pos, as: UInt8.self)
-                pos += 1
+                pos &+= 1
                 if v < 0x80 {
                     if i == 9 && v > 1 { return nil }
                     return x | UInt64(v) << shift
@@ -757,30 +762,63 @@ struct HeapEntry {
             }
             return nil
         }
-        guard let dt = uvarint() else {
-            throw V2Reader.decodeError("found invalid uvarint for timestamp", start, genNumber, batchList[c.pointee.batchIdx])
+        /// The same where the batch has room for the longest event (`fastRoom` bytes): one- and
+        /// two-byte values (nearly all of them) without a bounds check per byte.
+        @inline(__always) func quickUvarint() -> UInt64? {
+            let b0 = base.load(fromByteOffset: pos, as: UInt8.self)
+            if b0 < 0x80 {
+                pos &+= 1
+                return UInt64(b0)
+            }
+            let b1 = base.load(fromByteOffset: pos &+ 1, as: UInt8.self)
+            if b1 < 0x80 {
+                pos &+= 2
+                return UInt64(b0 & 0x7f) | UInt64(b1) << 7
+            }
+            return uvarint()
+        }
+        // The time delta and up to four arguments, into consecutive words (so that the ID
+        // arguments resolve by index).
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        var badMask: UInt8 = 0
+        let n = min(Int(info.argCount), 4)
+        // The first word that is not a valid uvarint (Go stops at the delta, else reads on).
+        let failed = withUnsafeMutableBytes(of: &words) { raw -> Int in
+            let w = raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt64.self)
+            var failed = -1
+            var k = 0
+            if end &- pos >= V2Reader.fastRoom {
+                repeat {
+                    if let v = quickUvarint() { w[k] = v } else if failed < 0 { failed = k }
+                    k &+= 1
+                } while k <= n
+            } else {
+                repeat {
+                    if let v = uvarint() { w[k] = v } else if failed < 0 { failed = k }
+                    k &+= 1
+                } while k <= n
+            }
+            if failed >= 0 { return failed }
+            // String and stack IDs to global ones.
+            V2Reader.resolve(w + 1, &badMask, info.stackMask, curStacks)
+            V2Reader.resolve(w + 1, &badMask, info.stringMask, curStrings)
+            return -1
+        }
+        if failed >= 0 {
+            throw V2Reader.decodeError(failed == 0 ? "found invalid uvarint for timestamp" : "found invalid uvarint",
+                                       start, genNumber, batchList[c.pointee.batchIdx])
         }
         var ev = RawEvent()
         ev.type = typ
-        let n = Int(info.argCount)
-        var ok = true
-        if n > 0 {
-            if let v = uvarint() { ev.a0 = v } else { ok = false }
-            if n > 1 {
-                if let v = uvarint() { ev.a1 = v } else { ok = false }
-                if n > 2 {
-                    if let v = uvarint() { ev.a2 = v } else { ok = false }
-                    if n > 3 {
-                        if let v = uvarint() { ev.a3 = v } else { ok = false }
-                    }
-                }
-            }
-        }
-        if !ok { throw V2Reader.decodeError("found invalid uvarint", start, genNumber, batchList[c.pointee.batchIdx]) }
-        // Resolve string and stack IDs to global ones.
-        V2Reader.resolve(&ev, info.stackMask, curStacks)
-        V2Reader.resolve(&ev, info.stringMask, curStrings)
-        ev.time = mul(dt) &+ c.pointee.lastTs
+        ev.badMask = badMask
+        ev.a0 = words.1
+        ev.a1 = words.2
+        ev.a2 = words.3
+        ev.a3 = words.4
+        let dt = words.0
+        // (An integer multiply where it gives Go's result: the double conversions and
+        // saturation checks cost several instructions on every event's dependency chain.)
+        ev.time = (dt < tickExactBelow ? Int64(bitPattern: dt &* tickNs) : mul(dt)) &+ c.pointee.lastTs
         c.pointee.lastTs = ev.time
         c.pointee.pos = pos
         c.pointee.ev = ev
@@ -788,19 +826,24 @@ struct HeapEntry {
         return true
     }
 
-    /// Replaces the arguments in `mask` (one or two bits at most) by their global IDs from
-    /// `map`, marking those it does not define. (Only the set bits: a loop over all four
-    /// arguments cost some 25 instructions an event.)
+    /// Replaces the arguments `args[k]` for the bits k in `mask` (one or two at most) by their
+    /// global IDs from `map`, marking in `bad` those it does not define. (Only the set bits, by
+    /// index: a loop over all four arguments, or a switch per argument, cost some 15–25
+    /// instructions an event.)
     @inline(__always)
-    private static func resolve(_ ev: inout RawEvent, _ mask: UInt8, _ map: Unmanaged<IDMap>) {
+    private static func resolve(_ args: UnsafeMutablePointer<UInt64>, _ bad: inout UInt8, _ mask: UInt8, _ map: Unmanaged<IDMap>) {
         var m = mask
         while m != 0 {
             let k = m.trailingZeroBitCount
             m &= m &- 1
-            let id = ev.arg(k)
-            if let gid = map._withUnsafeGuaranteedRef({ $0.lookup(id) }) { ev.setArg(k, UInt64(gid)) } else { ev.badMask |= 1 << k }
+            if let gid = map._withUnsafeGuaranteedRef({ $0.lookup(args[k]) }) { args[k] = UInt64(gid) } else { bad |= 1 << k }
         }
     }
+
+    /// Bytes after an event's type byte that the longest event can take (a delta and four
+    /// arguments of at most ten bytes each): with that much left in the batch, the decoder
+    /// reads a value's first two bytes unchecked.
+    static let fastRoom = 50
 
     /// Moves cursor `c` onto its next non-empty batch; false when it has none left.
     @inline(never)
