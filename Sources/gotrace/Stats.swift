@@ -22,8 +22,14 @@ struct Stats: ParsableCommand {
             var n = 0
             do {
                 let reader = try TraceReader(path: trace)
-                var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
-                while try reader.next(into: &ev) { n += 1 }
+                let batch = UnsafeMutableBufferPointer<Event>.allocate(capacity: 512)
+                batch.initialize(repeating: Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID))
+                defer { batch.deallocate() }
+                while true {
+                    let k = try reader.next(into: batch)
+                    if k == 0 { break }
+                    n += k
+                }
             } catch {
                 FileHandleOutput.stderr("\(error.description)\n")
                 throw ExitCode(1)

@@ -98,6 +98,37 @@ public final class TraceReader {
         return true
     }
 
+    /// The next events written into `buffer`, up to its size; how many, 0 after the last one.
+    /// The same stream as `next()`, for loops that take events in batches (the per-event call
+    /// and its checks happen once per batch). If the trace turns out to be broken after some
+    /// events, the call returns those, and the next one throws.
+    @inlinable
+    public func next(into buffer: UnsafeMutableBufferPointer<Event>) throws(TraceError) -> Int {
+        if let v2Fast {
+            do {
+                return try v2Fast._withUnsafeGuaranteedRef { try $0.next(into: buffer) }
+            } catch let e as TraceError {
+                throw e
+            } catch {
+                throw TraceError("\(error)")
+            }
+        }
+        var i = 0
+        while i < buffer.count {
+            let e: Event?
+            do {
+                e = try nextV1()
+            } catch {
+                if i > 0 { break }
+                throw error
+            }
+            guard let e else { break }
+            buffer[i] = e
+            i += 1
+        }
+        return i
+    }
+
     @usableFromInline func nextV1() throws(TraceError) -> Event? {
         if v1.done { return nil }
         if v1.syncs == 0, let t = v1.firstSyncTime {

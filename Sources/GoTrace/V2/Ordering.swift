@@ -276,13 +276,18 @@ final class Ordering {
     ///
     /// GoStart, GoBlock, GoUnblock (nine in ten events of a busy trace) and GoStop, GoDestroy go
     /// to a small handler of their own, the rest to the general one with its large frame.
+    ///
+    /// `ev` is left as it is, so that an event not ready yet is tried again as decoded: the
+    /// scheduling handler only reads it; the general one rewrites some events' arguments
+    /// before it may find them not ready, so it works on a copy.
     @inline(__always)
     func advance(_ ev: inout RawEvent, m: Int64, slot: inout Int, gen: UInt64) throws(TraceError) -> Bool {
         switch ev.type {
         case Wire.goStart, Wire.goBlock, Wire.goUnblock, Wire.goStop, Wire.goDestroy:
-            return try advanceScheduling(&ev, m: m, slot: &slot, gen: gen)
+            return try advanceScheduling(ev, m: m, slot: &slot, gen: gen)
         default:
-            return try advanceOther(&ev, m: m, slot: &slot, gen: gen)
+            var copy = ev
+            return try advanceOther(&copy, m: m, slot: &slot, gen: gen)
         }
     }
 
@@ -296,7 +301,7 @@ final class Ordering {
         return (s.g, s.p)
     }
 
-    private func advanceScheduling(_ ev: inout RawEvent, m: Int64, slot: inout Int, gen: UInt64) throws(TraceError) -> Bool {
+    private func advanceScheduling(_ ev: borrowing RawEvent, m: Int64, slot: inout Int, gen: UInt64) throws(TraceError) -> Bool {
         let (g, p) = context(m, &slot, gen)
         switch ev.type {
         case Wire.goStart:
