@@ -3,26 +3,33 @@ import Testing
 @testable import GoTrace
 
 /// `TraceReader.next(into:)` with a buffer hands out the stream of the one-event call, in
-/// batches: the same events, and a broken trace's error after the same events (the batch that
-/// reaches it returns the events before it, the next call throws).
+/// batches: the same events, a Sync only ever last in a batch with the reader's position then
+/// as it was, and a broken trace's error after the same events (the batch that reaches it
+/// returns the events before it, the next call throws).
 @Suite struct BatchReadTests {
     /// Every event and the error, one event per call.
-    static func single(_ bytes: TraceBytes) -> (events: [Event], error: String?) {
+    /// Every event, the error, and the bytes and generations read at each Sync, one event per call.
+    static func single(_ bytes: TraceBytes) -> (events: [Event], error: String?, positions: [Int]) {
         var events: [Event] = []
+        var positions: [Int] = []
         do {
             let r = try TraceReader(bytes: bytes)
             var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
-            while try r.next(into: &ev) { events.append(ev) }
-            return (events, nil)
+            while try r.next(into: &ev) {
+                events.append(ev)
+                if ev.type == Wire.syncEvent { positions += [r.bytesRead, r.generationsRead] }
+            }
+            return (events, nil, positions)
         } catch {
-            return (events, error.description)
+            return (events, error.description, positions)
         }
     }
 
-    /// The same in batches of `size`; also whether a call returned 0 before the end or more
-    /// than it was given room for.
-    static func batched(_ bytes: TraceBytes, size: Int) -> (events: [Event], error: String?, misuse: Bool) {
+    /// The same in batches of `size`; also whether a call returned more than it was given room
+    /// for, a Sync before the end of a batch, or events after the end.
+    static func batched(_ bytes: TraceBytes, size: Int) -> (events: [Event], error: String?, positions: [Int], misuse: Bool) {
         var events: [Event] = []
+        var positions: [Int] = []
         let buffer = UnsafeMutableBufferPointer<Event>.allocate(capacity: size)
         buffer.initialize(repeating: Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID))
         defer { buffer.deallocate() }
@@ -30,15 +37,17 @@ import Testing
             let r = try TraceReader(bytes: bytes)
             while true {
                 let k = try r.next(into: buffer)
-                if k < 0 || k > size { return (events, nil, true) }
+                if k < 0 || k > size { return (events, nil, positions, true) }
                 if k == 0 { break }
+                if buffer[0..<(k - 1)].contains(where: { $0.type == Wire.syncEvent }) { return (events, nil, positions, true) }
                 events += buffer[0..<k]
+                if buffer[k - 1].type == Wire.syncEvent { positions += [r.bytesRead, r.generationsRead] }
             }
             // The end stays the end.
             let again = try r.next(into: buffer)
-            return (events, nil, again != 0)
+            return (events, nil, positions, again != 0)
         } catch {
-            return (events, error.description, false)
+            return (events, error.description, positions, false)
         }
     }
 
@@ -49,6 +58,7 @@ import Testing
             #expect(!b.misuse, "\(name), batches of \(size)")
             #expect(b.events == one.events, "\(name), batches of \(size): \(b.events.count) vs \(one.events.count) events")
             #expect(b.error == one.error, "\(name), batches of \(size): \(b.error ?? "-") vs \(one.error ?? "-")")
+            #expect(b.positions == one.positions, "\(name), batches of \(size): positions at Syncs")
         }
     }
 

@@ -100,8 +100,10 @@ public final class TraceReader {
 
     /// The next events written into `buffer`, up to its size; how many, 0 after the last one.
     /// The same stream as `next()`, for loops that take events in batches (the per-event call
-    /// and its checks happen once per batch). If the trace turns out to be broken after some
-    /// events, the call returns those, and the next one throws.
+    /// and its checks happen once per batch). A Sync event ends a batch: after a batch that ends
+    /// in one, `bytesRead` and `generationsRead` are what they were when it was handed out. If
+    /// the trace turns out to be broken after some events, the call returns those, and the next
+    /// one throws.
     @inlinable
     public func next(into buffer: UnsafeMutableBufferPointer<Event>) throws(TraceError) -> Int {
         if let v2Fast {
@@ -125,6 +127,7 @@ public final class TraceReader {
             guard let e else { break }
             buffer[i] = e
             i += 1
+            if e.type == Wire.syncEvent { break }
         }
         return i
     }

@@ -9,45 +9,51 @@ extension TraceReader {
     public func scan(fileBytes: Int, limit: Int? = nil, batchSize: Int, progress: ((Int, Int) -> Void)?,
                      send: ([Event]) -> Void) -> TraceStreamInfo {
         var info = TraceStreamInfo(version: version, fileBytes: fileBytes)
-        var batch: [Event] = []
-        batch.reserveCapacity(batchSize)
+        // Filled in place by the batch read, sent as an array once full.
+        let size = max(1, batchSize)
+        let batch = UnsafeMutableBufferPointer<Event>.allocate(capacity: size)
+        batch.initialize(repeating: Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID))
+        defer { batch.deallocate() }
+        var filled = 0
         var n = 0
         var lastReport = 0
-        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
         while limit.map({ n < $0 }) ?? true {
-            let more: Bool
+            let room = min(size - filled, limit.map { $0 - n } ?? Int.max)
+            let k: Int
             do {
-                more = try next(into: &ev)
+                k = try next(into: UnsafeMutableBufferPointer(rebasing: batch[filled..<(filled + room)]))
             } catch {
                 info.error = error
                 break
             }
-            guard more else {
+            guard k > 0 else {
                 info.validEvents = n
                 info.validBytes = fileBytes
                 info.generations = generationsRead
                 break
             }
-            if n == 0 { info.firstTime = ev.time }
-            info.lastTime = ev.time
-            batch.append(ev)
-            n += 1
-            if batch.count == batchSize {
-                send(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-            if ev.type == Wire.syncEvent {
+            if n == 0 { info.firstTime = batch[filled].time }
+            n += k
+            filled += k
+            let last = batch[filled - 1]
+            info.lastTime = last.time
+            // A Sync ends a batch read: the reader's position is still the one it had then.
+            if last.type == Wire.syncEvent {
                 info.validEvents = n
                 info.validBytes = bytesRead
                 info.generations = generationsRead
-                info.validLastTime = ev.time
+                info.validLastTime = last.time
             }
-            if let progress, n & 0xffff == 0, bytesRead - lastReport >= 16 << 20 {
+            if filled == size {
+                send(Array(batch))
+                filled = 0
+            }
+            if let progress, bytesRead - lastReport >= 16 << 20 {
                 lastReport = bytesRead
                 progress(bytesRead, fileBytes)
             }
         }
-        if !batch.isEmpty { send(batch) }
+        if filled > 0 { send(Array(batch[0..<filled])) }
         info.eventsRead = n
         if limit != nil { info.validEvents = n }
         if info.error == nil { info.validLastTime = info.lastTime }

@@ -183,9 +183,11 @@ struct HeapEntry {
     }
 
     /// Up to `buffer.count` next events into `buffer`; how many were written, 0 at the end of
-    /// the trace. An error after some events ends the batch there, and the next call throws it
-    /// (the reader keeps its first error). The loop over the events runs here: a call per event,
-    /// with its frame and its checks of where the stream is, cost some 30 instructions.
+    /// the trace. A Sync ends the batch (so that `bytesRead` and `generations` are still as they
+    /// were when it was handed out). An error after some events ends the batch there, and the
+    /// next call throws it (the reader keeps its first error). The loop over the events runs
+    /// here: a call per event, with its frame and its checks of where the stream is, cost some
+    /// 30 instructions.
     @usableFromInline func next(into buffer: UnsafeMutableBufferPointer<Event>) throws(TraceError) -> Int {
         guard let out = buffer.baseAddress else { return 0 }
         let n = buffer.count
@@ -198,6 +200,7 @@ struct HeapEntry {
                 throw error
             }
             i &+= 1
+            if out[i &- 1].type == Wire.syncEvent { break }
         }
         return i
     }
