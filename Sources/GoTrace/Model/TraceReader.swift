@@ -161,4 +161,13 @@ public final class TraceReader {
     var generationsOrderedAhead: (adopted: Int, discarded: Int, adoptedBehind: Int) {
         (v2?.aheadAdopted ?? 0, v2?.aheadDiscarded ?? 0, v2?.aheadAdoptedBehind ?? 0)
     }
+
+    /// Runs the stream had to wait for, the generations adopted, and a delay for each run
+    /// before it starts (tests).
+    var aheadRunsWaitedFor: Int { v2?.aheadWaited ?? 0 }
+    var aheadAdoptedGenerations: [UInt64] { v2?.aheadAdoptedNumbers ?? [] }
+    var aheadRunDelay: Double {
+        get { v2?.aheadRunDelay ?? 0 }
+        set { v2?.aheadRunDelay = newValue }
+    }
 }

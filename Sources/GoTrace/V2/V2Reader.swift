@@ -116,6 +116,17 @@ struct HeapEntry {
     private let chunkPool = ChunkPool()
     /// Goroutines the last run looked at (to size the next run's tables).
     private var aheadGoroutines = 0
+    /// Whether the stream had to wait for the last run it took: the next run then goes on the
+    /// generation three places on, not two, so that this core orders two in a row and the
+    /// second one catches up. (A run costs more per event than ordering serially, packing
+    /// included, and replaying costs this core little: with strict alternation the second core
+    /// is the slower one, and this one waited some 12–16% of the time on the 1 GB traces.)
+    private var aheadLate = false
+    /// Runs the stream waited for, and the numbers of the generations adopted (for tests).
+    private(set) var aheadWaited = 0
+    private(set) var aheadAdoptedNumbers: [UInt64] = []
+    /// Seconds each run sleeps before it starts (tests: a second core slower than this one).
+    var aheadRunDelay: Double = 0
     /// The highest generation number read so far (a generation may be ordered ahead only if its
     /// number is above every earlier one: the start state then has no sequence of its own).
     private var maxGenNumber: UInt64 = 0
@@ -334,11 +345,16 @@ struct HeapEntry {
             }
             if let g, let job = aheadJobs.first, job.gen === g {
                 aheadJobs.removeFirst()
-                job.finished.wait()
+                if job.finished.wait(timeout: .now()) == .timedOut {
+                    aheadLate = true
+                    aheadWaited += 1
+                    job.finished.wait()
+                }
                 aheadGoroutines = job.reader.ordering.gSeen.count
                 if job.ok, let fills = ordering.adopt(job.reader.ordering, taskEnds: job.taskEnds.map(\.id)) {
                     job.taskEndFills = fills
                     aheadAdopted += 1
+                    aheadAdoptedNumbers.append(g.number)
                     if job.queuedBehind { aheadAdoptedBehind += 1 }
                     return installReplay(g, job, start: start)
                 }
@@ -528,7 +544,8 @@ struct HeapEntry {
     /// Queues runs for the second core on every other generation: if none is queued, on
     /// `readQueue[first]` (0, the next generation, when this core orders the current one,
     /// `current`, itself; 1 when it replays it), else on the generation two places after the
-    /// last one queued; at most two runs, the second only for small generations.
+    /// last one queued (three if the stream had to wait for the last run); at most two runs, the
+    /// second only for small generations.
     private func scheduleAhead(first: Int, current: Generation) {
         var target = first
         if let last = aheadJobs.last {
@@ -536,7 +553,8 @@ struct HeapEntry {
                 if case .success(let g?) = r.result { return g === last.gen }
                 return false
             }) else { return }
-            target = k + 2
+            target = k + (aheadLate ? 3 : 2)
+            aheadLate = false
         }
         while aheadJobs.count < 2 {
             // A second run only for generations about as small as the first's (checked before
@@ -577,6 +595,7 @@ struct HeapEntry {
         run.aheadPrevious = previous
         let o = run.ordering
         run.aheadSizes = (seen: aheadGoroutines, live: ordering.gStates.count)
+        run.aheadRunDelay = aheadRunDelay
         o.speculative = true
         o.aheadGen = g.number
         // The first generation's number, as the serial ordering will have it by then.
@@ -615,6 +634,7 @@ struct HeapEntry {
 
     /// Orders the whole of generation `g` on the calling thread into `job` (the ahead run).
     fileprivate func runAhead(_ g: Generation, _ job: AheadJob) -> Bool {
+        if aheadRunDelay > 0 { Thread.sleep(forTimeInterval: aheadRunDelay) }
         ordering.gSeen.reserve(aheadSizes.seen)
         ordering.gStates.reserve(aheadSizes.live)
         do {
