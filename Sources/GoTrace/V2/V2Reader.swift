@@ -640,41 +640,49 @@ struct HeapEntry {
         do {
             try setUpCursors(g)
             ordering.guessM = { [unowned self] m in self.guessContext(m) }
-            var n = 0
-            // Held here rather than loaded through `job` and `ordering` for every event.
-            let events = job.events
-            let scratch = ordering.scratch
-            var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
-            while true {
-                var bad: UInt8 = 0
-                if ordering.pop(into: &ev, bad: &bad) {
-                    events.append(ev, bad: bad)
-                    continue
-                }
-                if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
-                    let s = g.cpuSamples[cpuIdx]
-                    cpuIdx += 1
-                    events.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), bad: 0)
-                    continue
-                }
-                if frontier.isEmpty { break }
-                ordering.emit(into: scratch)
-                if try !tryAdvance(0) { try advanceOther() }
-                guard ordering.emitted else { return false }
-                events.append(scratch.pointee, bad: ordering.outBad)
-                if ordering.taskEndDeferred {
-                    ordering.taskEndDeferred = false
-                    job.taskEnds.append((events.count - 1, scratch.pointee.a0))
-                }
-                n &+= 1
-                if n & 0xfff == 0 {
-                    if job.cancelled.load(ordering: .relaxed) || events.count > AheadJob.maxEvents { return false }
-                }
-            }
-            return true
+            return try runLoop(g, job)
         } catch {
             return false
         }
+    }
+
+    /// The run's loop: every event of `g` into `job`'s buffer; false if the run must be given
+    /// up. (A typed-throwing function of its own, like the stream's `step`: inside `runAhead`'s
+    /// do/catch the compiler kept `tryAdvance` out of line, a call per event.)
+    @inline(never)
+    private func runLoop(_ g: Generation, _ job: AheadJob) throws(TraceError) -> Bool {
+        var n = 0
+        // Held here rather than loaded through `job` and `ordering` for every event.
+        let events = job.events
+        let scratch = ordering.scratch
+        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
+        while true {
+            var bad: UInt8 = 0
+            if ordering.pop(into: &ev, bad: &bad) {
+                events.append(ev, bad: bad)
+                continue
+            }
+            if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
+                let s = g.cpuSamples[cpuIdx]
+                cpuIdx += 1
+                events.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), bad: 0)
+                continue
+            }
+            if frontier.isEmpty { break }
+            ordering.emit(into: scratch)
+            if try !tryAdvance(0) { try advanceOther() }
+            guard ordering.emitted else { return false }
+            events.append(scratch.pointee, bad: ordering.outBad)
+            if ordering.taskEndDeferred {
+                ordering.taskEndDeferred = false
+                job.taskEnds.append((events.count - 1, scratch.pointee.a0))
+            }
+            n &+= 1
+            if n & 0xfff == 0 {
+                if job.cancelled.load(ordering: .relaxed) || events.count > AheadJob.maxEvents { return false }
+            }
+        }
+        return true
     }
 
     /// A guess at thread `m`'s goroutine and proc where the generation starts. A thread's
