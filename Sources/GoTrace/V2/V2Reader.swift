@@ -204,6 +204,26 @@ struct HeapEntry {
         let n = buffer.count
         var i = 0
         while i < n {
+            // A replayed generation's events up to its next one that needs more than copying,
+            // with the cursor and the last time in locals. (Runs hold no Sync: the stream
+            // makes those at generation boundaries.)
+            let stop = min(replayCount, replaySpecialAt, replayPos &+ (n &- i))
+            if replayPos < stop {
+                var cursor = replayCursor
+                var last = lastTs
+                var k = i
+                for _ in replayPos..<stop {
+                    cursor.next(into: &out[k])
+                    if out[k].time <= last { out[k].time = last &+ 1 }
+                    last = out[k].time
+                    k &+= 1
+                }
+                replayCursor = cursor
+                lastTs = last
+                replayPos = stop
+                i = k
+                continue
+            }
             do {
                 guard try nextEvent(into: &out[i]) else { break }
             } catch {
