@@ -179,7 +179,10 @@ struct HeapEntry {
     @inline(__always) func mul(_ t: UInt64) -> Int64 { Generation.nanoseconds(t, nsPerTick) }
 
     /// The first error returned; every later call returns it again.
-    var failure: TraceError?
+    private(set) var failure: TraceError?
+    /// Whether there is one (tested per event: testing the optional error itself cost some 16
+    /// instructions).
+    private var failed = false
 
     /// The next event, nil at the end of the trace.
     func next() throws(TraceError) -> Event? {
@@ -256,7 +259,7 @@ struct HeapEntry {
             lastTs = out.time
             return true
         }
-        if let failure { throw failure }
+        if failed, let failure { throw failure }
         if done { return false }
         do {
             var bad: UInt8 = 0
@@ -279,6 +282,7 @@ struct HeapEntry {
     /// Records the first error: every later call returns it again (a replay stops).
     private func fail(_ error: TraceError) {
         failure = error
+        failed = true
         replayCount = replayPos
     }
 
