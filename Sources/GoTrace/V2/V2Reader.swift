@@ -995,6 +995,7 @@ struct HeapEntry {
 
     /// Go's `heapDown`, moving the element through a hole instead of swapping at every level (the
     /// same comparisons, so ties resolve as Go's do).
+    @inline(__always)
     private func siftDown(_ i: Int) {
         let h = frontier.base
         let n = frontier.count
