@@ -170,4 +170,9 @@ public final class TraceReader {
         get { v2?.aheadRunDelay ?? 0 }
         set { v2?.aheadRunDelay = newValue }
     }
+    /// Queue one run at a time (as the reader does for big generations; tests).
+    var aheadOneRunAtATime: Bool {
+        get { v2.map { $0.aheadMaxQueuedBytes == 0 } ?? false }
+        set { v2?.aheadMaxQueuedBytes = newValue ? 0 : AheadJob.maxQueuedBytes }
+    }
 }

@@ -109,24 +109,29 @@ struct HeapEntry {
     fileprivate var aheadSizes = (seen: 0, live: 0)
     /// Generations ordered ahead and adopted, runs thrown away, and adopted runs that were
     /// queued behind another (for tests).
-    private(set) var aheadAdopted = 0
+    var aheadAdopted: Int { aheadAdoptedNumbers.count }
     private(set) var aheadDiscarded = 0
     private(set) var aheadAdoptedBehind = 0
     /// Memory for the runs' packed events.
     private let chunkPool = ChunkPool()
     /// Goroutines the last run looked at (to size the next run's tables).
     private var aheadGoroutines = 0
-    /// Whether the stream had to wait for the last run it took: the next run then goes on the
-    /// generation three places on, not two, so that this core orders two in a row and the
-    /// second one catches up. (A run costs more per event than ordering serially, packing
-    /// included, and replaying costs this core little: with strict alternation the second core
-    /// is the slower one, and this one waited some 12–16% of the time on the 1 GB traces.)
+    /// Whether the stream had to wait for a run it took: the next run queued behind another
+    /// then goes on the generation three places on, not two, so that this core orders two in a
+    /// row and the second one catches up (see `scheduleAhead`). (A run costs more per event than
+    /// ordering serially, packing included, and replaying costs this core little: with strict
+    /// alternation the second core is the slower one, and this one waited some 12–16% of the
+    /// time on the 1 GB traces.)
     private var aheadLate = false
-    /// Runs the stream waited for, and the numbers of the generations adopted (for tests).
+    /// Runs the stream waited for, and the numbers of the generations adopted (their count is
+    /// `aheadAdopted`; for tests).
     private(set) var aheadWaited = 0
     private(set) var aheadAdoptedNumbers: [UInt64] = []
     /// Seconds each run sleeps before it starts (tests: a second core slower than this one).
     var aheadRunDelay: Double = 0
+    /// `AheadJob.maxQueuedBytes`, lowered by tests to queue one run at a time, as with big
+    /// generations.
+    var aheadMaxQueuedBytes = AheadJob.maxQueuedBytes
     /// The highest generation number read so far (a generation may be ordered ahead only if its
     /// number is above every earlier one: the start state then has no sequence of its own).
     private var maxGenNumber: UInt64 = 0
@@ -383,7 +388,6 @@ struct HeapEntry {
                 aheadGoroutines = job.reader.ordering.gSeen.count
                 if job.ok, let fills = ordering.adopt(job.reader.ordering, taskEnds: job.taskEnds.map(\.id)) {
                     job.taskEndFills = fills
-                    aheadAdopted += 1
                     aheadAdoptedNumbers.append(g.number)
                     if job.queuedBehind { aheadAdoptedBehind += 1 }
                     return installReplay(g, job, start: start)
@@ -574,8 +578,8 @@ struct HeapEntry {
     /// Queues runs for the second core on every other generation: if none is queued, on
     /// `readQueue[first]` (0, the next generation, when this core orders the current one,
     /// `current`, itself; 1 when it replays it), else on the generation two places after the
-    /// last one queued (three if the stream had to wait for the last run); at most two runs, the
-    /// second only for small generations.
+    /// last one queued (three if the stream had to wait for the last run and one is still
+    /// queued); at most two runs, the second only for small generations.
     private func scheduleAhead(first: Int, current: Generation) {
         var target = first
         if let last = aheadJobs.last {
@@ -583,13 +587,17 @@ struct HeapEntry {
                 if case .success(let g?) = r.result { return g === last.gen }
                 return false
             }) else { return }
+            // After a late run, one generation more for this core. Only here, where a run is
+            // still queued: with big generations (one run at a time) this core would order two
+            // big ones in a row while the other waits, which measured slower (1 GB Go 1.25
+            // trace: 3.93 s against 3.58 s, and 36 MiB more).
             target = k + (aheadLate ? 3 : 2)
             aheadLate = false
         }
         while aheadJobs.count < 2 {
             // A second run only for generations about as small as the first's (checked before
             // reading one more: the read holds its tables and pages).
-            if let queued = aheadJobs.first, queued.batchBytes * 2 > AheadJob.maxQueuedBytes { return }
+            if let queued = aheadJobs.first, queued.batchBytes * 2 > aheadMaxQueuedBytes { return }
             while readQueue.count <= target {
                 guard canReadMore else { return }
                 readQueue.append(readNextGeneration())
@@ -609,7 +617,7 @@ struct HeapEntry {
             // is queued only while the two hold little.
             let bytes = g.batches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.size } }
             let queued = aheadJobs.first?.batchBytes ?? 0
-            guard bytes <= AheadJob.maxBytes, aheadJobs.isEmpty || queued + bytes <= AheadJob.maxQueuedBytes else { return }
+            guard bytes <= AheadJob.maxBytes, aheadJobs.isEmpty || queued + bytes <= aheadMaxQueuedBytes else { return }
             let job = makeJob(g, previous: previous, batchBytes: bytes)
             job.queuedBehind = !aheadJobs.isEmpty
             aheadJobs.append(job)
