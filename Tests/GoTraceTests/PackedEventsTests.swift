@@ -19,7 +19,9 @@ import Testing
         var rng = SplitMix(seed: 7)
         var values = PackedEventsTests.edges
         for _ in 0..<100_000 { values.append(rng.next() >> (rng.next() % 64)) }
-        let wrong = values.filter { PackedEvents.code($0, PackedEvents.codeTable) != PackedEvents.code($0) }
+        let wrong = values.filter { v in
+            (0..<8).contains { PackedEvents.code(v, PackedEvents.codeTables, $0) != PackedEvents.code(v) << UInt32(8 + 3 * $0) }
+        }
         #expect(wrong.isEmpty, "size codes differ for \(wrong.prefix(5)) (\(wrong.count) values)")
     }
 
@@ -79,4 +81,50 @@ import Testing
             #expect(mismatches == 0)
         }
     }
+
+    /// The stream's bulk read: the same events in runs of any length, across chunk ends, with
+    /// every time that does not increase made one more than the last.
+    @Test func bulkReadsMatchAndFixTimes() {
+        var rng = SplitMix(seed: 9)
+        var written: [Event] = []
+        var time: Int64 = 1000
+        for _ in 0..<300_000 {
+            // Times that sometimes repeat or go back, as events of different threads can.
+            time = time &+ Int64(rng.next() % 7) &- 2
+            written.append(Event(type: UInt8(truncatingIfNeeded: rng.next()), time: time,
+                                 goroutine: Int64(rng.next() % 100) - 1, proc: Int64(rng.next() % 9) - 1,
+                                 thread: Int64(rng.next() % 12) - 1, a0: rng.next() >> (rng.next() % 64),
+                                 a1: rng.next() % 1000, a2: rng.next() >> 40, a3: rng.next() % 3 == 0 ? rng.next() : 0))
+        }
+        let pool = ChunkPool()
+        let packed = PackedEvents(pool: pool)
+        for e in written { packed.append(e, bad: 0) }
+        packed.finish()
+        #expect(packed.chunkCount >= 2)
+        // What the stream hands out: each time at least one more than the one before.
+        var want = written
+        var last: Int64 = 1500
+        for i in want.indices {
+            if want[i].time <= last { want[i].time = last &+ 1 }
+            last = want[i].time
+        }
+        var cursor = PackedEvents.Cursor(packed)
+        let out = UnsafeMutablePointer<Event>.allocate(capacity: 5000)
+        defer { out.deallocate() }
+        var got: [Event] = []
+        var readLast: Int64 = 1500
+        var sizes = [1, 2, 3, 17, 512, 4999, 5000]
+        while got.count < written.count {
+            let n = min(sizes[got.count % sizes.count], written.count - got.count)
+            sizes.swapAt(0, got.count % sizes.count)
+            cursor.read(into: out, n, last: &readLast)
+            got += UnsafeBufferPointer(start: out, count: n)
+        }
+        #expect(readLast == last)
+        let first = got.indices.first { got[$0] != want[$0] }
+        #expect(first == nil, "event \(first ?? 0): read \(first.map { got[$0] } as Any), want \(first.map { want[$0] } as Any)")
+        // Every chunk but the last is back in the pool.
+        #expect(pool.idle == packed.chunkCount - 1)
+    }
 }
+

@@ -24,21 +24,23 @@ final class ChunkPool: Sendable {
 }
 
 /// Events of a generation ordered ahead on the second core, packed until the stream gets to
-/// them (about 10 bytes an event on the benchmark traces instead of an `Event`'s 72; see `append`).
+/// them (about 11 bytes an event on the benchmark traces instead of an `Event`'s 72; see `append`).
 /// Held as full events, the memory traffic of writing and reading them back cost about as much
 /// as ordering them. Written once by the run, then read once in order by the stream, which
 /// gives each chunk back to the pool once past it.
 final class PackedEvents {
     static let chunkSize = 4 << 20
-    /// Largest encoding of one event (type and codes, eight 8-byte values), plus the slack of
-    /// the last value's 8-byte store and load.
-    static let maxEventBytes = 4 + 8 * 8 + 8
+    /// Bytes before an event's values: its type, eight 3-bit size codes and its length.
+    static let headerBytes = 5
+    /// Largest encoding of one event (header and eight 8-byte values), plus the slack of the
+    /// last value's 8-byte store and load.
+    static let maxEventBytes = headerBytes + 8 * 8 + 8
 
     let pool: ChunkPool
     /// The chunks written, nil once given back.
     fileprivate var chunks: [UnsafeMutablePointer<UInt8>?] = []
-    /// Bytes used in each chunk written.
-    fileprivate var used: [Int] = []
+    /// Events in each chunk written (the reader then needs no end-of-chunk test per event).
+    fileprivate var counts: [Int] = []
     private(set) var count = 0
     /// The events with IDs their generation does not define (index, bad-argument mask), in
     /// order: so rare (an error follows) that a byte per event for them is not worth its cost.
@@ -46,17 +48,18 @@ final class PackedEvents {
     /// Chunks written (for tests).
     var chunkCount: Int { chunks.count }
 
-    private var wChunk = -1
+    /// The count when the chunk being written was started.
+    private var wChunkStart = 0
     /// The chunk being written (held directly: no array access per event).
-    private var wBase: UnsafeMutablePointer<UInt8>?
+    private var wBase: UnsafeMutableRawPointer?
     private var wPos = PackedEvents.chunkSize
     /// The last event's time and context (the deltas' base).
     private var wTime: Int64 = 0
     private var wThread = noID
     private var wProc = noID
     private var wGoroutine = noID
-    private let codeTable = PackedEvents.codeTable
-    private let offsets = PackedEvents.offsets
+    private let codeTables = PackedEvents.codeTables
+    private let halves = PackedEvents.halves
 
     init(pool: ChunkPool) { self.pool = pool }
 
@@ -66,25 +69,25 @@ final class PackedEvents {
     func release() {
         for case let c? in chunks { pool.give(c) }
         chunks.removeAll()
-        used.removeAll()
+        counts.removeAll()
         wBase = nil
-        wChunk = -1
         wPos = PackedEvents.chunkSize
     }
 
     /// Bytes kept of a value: 0 to 6, or all 8 (code 7). (The definition; `append` reads it
-    /// from `codeTable`.)
+    /// from `codeTables`.)
     static func code(_ v: UInt64) -> UInt32 {
         let n = UInt32(truncatingIfNeeded: (64 - v.leadingZeroBitCount + 7) >> 3)
         return n - n >> 3  // 8 bytes -> code 7; 7 bytes are stored as 8 too
     }
 
-    /// `code(v)` from the sign and exponent of `v` as a double, looked up in `codeTable`: the
-    /// conversion is exact below 2^53, and from there on (and with the top bit set) the code is 7
-    /// whatever the rounding. Without LZCNT (not in baseline x86-64) the bit scan that
-    /// `leadingZeroBitCount` compiles to is slow, and an event has eight values.
-    @inline(__always) static func code(_ v: UInt64, _ t: UnsafePointer<UInt8>) -> UInt32 {
-        UInt32(t[Int(truncatingIfNeeded: Double(Int64(bitPattern: v)).bitPattern >> 52)])
+    /// `code(v) << (8 + 3 * k)`, value `k`'s place in the header, from the sign and exponent
+    /// of `v` as a double, looked up in `codeTables`: the conversion is exact below 2^53, and from
+    /// there on (and with the top bit set) the code is 7 whatever the rounding. Without LZCNT (not
+    /// in baseline x86-64) the bit scan that `leadingZeroBitCount` compiles to is slow, and an
+    /// event has eight values; a table per place saves the shift.
+    @inline(__always) static func code(_ v: UInt64, _ t: UnsafePointer<UInt32>, _ k: Int) -> UInt32 {
+        t[k &* 4096 &+ Int(truncatingIfNeeded: Double(Int64(bitPattern: v)).bitPattern >> 52)]
     }
 
     /// Bytes of a value with size code `c`.
@@ -92,76 +95,81 @@ final class PackedEvents {
 
     // The tables below are written once, at first use, and then only read.
 
-    /// The size code for each sign-and-exponent of a double (the top 12 bits).
-    nonisolated(unsafe) static let codeTable: UnsafePointer<UInt8> = {
-        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    /// For each of the eight places, the size code for each sign-and-exponent of a double (the
+    /// top 12 bits), shifted to its place in the header.
+    nonisolated(unsafe) static let codeTables: UnsafePointer<UInt32> = {
+        let t = UnsafeMutablePointer<UInt32>.allocate(capacity: 8 * 4096)
         for i in 0..<4096 {
+            let c: UInt32
             if i >= 2048 || i >= 1023 + 53 {
-                t[i] = 7  // negative (top bit set), or 2^53 and above
+                c = 7  // negative (top bit set), or 2^53 and above
             } else if i < 1023 {
-                t[i] = 0  // zero (positive values start at exponent 1023)
+                c = 0  // zero (positive values start at exponent 1023)
             } else {
                 // Values in [2^(i-1023), 2^(i-1022)): i - 1022 bits.
-                let bytes = (i - 1022 + 7) >> 3
-                t[i] = UInt8(bytes - bytes >> 3)
+                let bytes = UInt32(i - 1022 + 7) >> 3
+                c = bytes - bytes >> 3
             }
+            for k in 0..<8 { t[k * 4096 + i] = c << UInt32(8 + 3 * k) }
         }
         return UnsafePointer(t)
     }()
 
-    /// For four size codes (12 bits): the offsets of the second, third and fourth value from the
-    /// first, and the four values' total width, one per byte.
-    nonisolated(unsafe) fileprivate static let offsets: UnsafePointer<UInt32> = {
-        let t = UnsafeMutablePointer<UInt32>.allocate(capacity: 4096)
+    /// Bytes of each entry of `halves`.
+    static let halfStride = 64
+
+    /// For four size codes (12 bits), an entry of `halfStride` bytes: the four values' masks of
+    /// the bytes they keep (bytes 0–31), then a word of the offsets of the second, third and
+    /// fourth value from the first and the four values' total width, one per byte (bytes 32–35).
+    /// One lookup gives a value its offset and mask, so the eight loads wait on nothing but the
+    /// header; a benchmark trace's events use a few hundred of the entries.
+    nonisolated(unsafe) static let halves: UnsafeRawPointer = {
+        let t = UnsafeMutableRawPointer.allocate(byteCount: 4096 * halfStride, alignment: 64)
+        t.initializeMemory(as: UInt8.self, repeating: 0, count: 4096 * halfStride)
         for k in 0..<4096 {
             var off: UInt32 = 0
             var entry: UInt32 = 0
             for j in 0..<4 {
                 if j > 0 { entry |= off << (8 * UInt32(j - 1)) }
-                off += UInt32(width(UInt32(k >> (3 * j) & 7)))
+                let w = width(UInt32(k >> (3 * j) & 7))
+                let mask: UInt64 = w == 0 ? 0 : ~0 >> UInt64(64 - 8 * w)
+                t.storeBytes(of: mask, toByteOffset: k * halfStride + 8 * j, as: UInt64.self)
+                off += UInt32(w)
             }
-            t[k] = entry | off << 24
+            t.storeBytes(of: entry | off << 24, toByteOffset: k * halfStride + 32, as: UInt32.self)
         }
-        return UnsafePointer(t)
+        return UnsafeRawPointer(t)
     }()
 
-    /// The bytes a value with each size code keeps.
-    nonisolated(unsafe) fileprivate static let masks: UnsafePointer<UInt64> = {
-        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
-        for c in 0..<8 {
-            let w = width(UInt32(c))
-            t[c] = w == 0 ? 0 : ~0 >> UInt64(64 - 8 * w)
-        }
-        return UnsafePointer(t)
-    }()
-
-    /// Appends an event. The layout: a 32-bit word of the type and eight 3-bit size codes,
-    /// then each of eight values in as many little-endian bytes as its code says: the time, thread,
-    /// proc and goroutine as zigzag deltas from the event before, then the four arguments. Fixed
-    /// fields and widths from a table decode without a branch per field (varints cost a
-    /// mispredicted branch or two per event).
+    /// Appends an event. The layout: a header of the type, eight 3-bit size codes and the
+    /// event's length in bytes (5 bytes), then each of eight values in as many little-endian
+    /// bytes as its code says: the time, thread, proc and goroutine as zigzag deltas from the
+    /// event before, then the four arguments. Fixed fields and widths from a table decode
+    /// without a branch per field (varints cost a mispredicted branch or two per event), and
+    /// the length lets the reader find the next event without waiting for a table lookup.
     @inline(__always) func append(_ e: Event, bad: UInt8) {
         if wPos &+ PackedEvents.maxEventBytes > PackedEvents.chunkSize { nextChunk() }
-        guard let b = wBase else { return }
+        guard let p = wBase else { return }
         if bad != 0 { badIDs.append((count, bad)) }
-        let p = UnsafeMutableRawPointer(b)
         let v0 = EventStore.zig(e.time &- wTime)
         let v1 = EventStore.zig(e.thread &- wThread)
         let v2 = EventStore.zig(e.proc &- wProc)
         let v3 = EventStore.zig(e.goroutine &- wGoroutine)
-        let t = codeTable
-        let c0 = PackedEvents.code(v0, t), c1 = PackedEvents.code(v1, t), c2 = PackedEvents.code(v2, t), c3 = PackedEvents.code(v3, t)
-        let c4 = PackedEvents.code(e.a0, t), c5 = PackedEvents.code(e.a1, t), c6 = PackedEvents.code(e.a2, t), c7 = PackedEvents.code(e.a3, t)
-        let codes = c0 | c1 << 3 | c2 << 6 | c3 << 9 | c4 << 12 | c5 << 15 | c6 << 18 | c7 << 21
+        let t = codeTables
+        let codes = PackedEvents.code(v0, t, 0) | PackedEvents.code(v1, t, 1) | PackedEvents.code(v2, t, 2)
+            | PackedEvents.code(v3, t, 3) | PackedEvents.code(e.a0, t, 4) | PackedEvents.code(e.a1, t, 5)
+            | PackedEvents.code(e.a2, t, 6) | PackedEvents.code(e.a3, t, 7)
         // The values' offsets from the same table the reader uses (no chain of additions).
-        let lo = offsets[Int(codes & 0xfff)]
-        let hi = offsets[Int(codes >> 12)]
+        let lo = halves.load(fromByteOffset: Int(codes >> 8 & 0xfff) &* PackedEvents.halfStride &+ 32, as: UInt32.self)
+        let hi = halves.load(fromByteOffset: Int(codes >> 20) &* PackedEvents.halfStride &+ 32, as: UInt32.self)
         let i = wPos
-        let b0 = i &+ 4
+        let b0 = i &+ PackedEvents.headerBytes
         let b1 = b0 &+ Int(lo >> 24)
+        let length = PackedEvents.headerBytes &+ Int(lo >> 24) &+ Int(hi >> 24)
         // Each 8-byte store runs past its value's width; the next one, at a higher offset,
         // overwrites the excess, so the order matters.
-        p.storeBytes(of: (UInt32(e.type) | codes << 8).littleEndian, toByteOffset: i, as: UInt32.self)
+        let header = UInt64(e.type) | UInt64(codes) | UInt64(length) << 32
+        p.storeBytes(of: header.littleEndian, toByteOffset: i, as: UInt64.self)
         p.storeBytes(of: v0.littleEndian, toByteOffset: b0, as: UInt64.self)
         p.storeBytes(of: v1.littleEndian, toByteOffset: b0 &+ Int(lo & 0xff), as: UInt64.self)
         p.storeBytes(of: v2.littleEndian, toByteOffset: b0 &+ Int(lo >> 8 & 0xff), as: UInt64.self)
@@ -170,7 +178,7 @@ final class PackedEvents {
         p.storeBytes(of: e.a1.littleEndian, toByteOffset: b1 &+ Int(hi & 0xff), as: UInt64.self)
         p.storeBytes(of: e.a2.littleEndian, toByteOffset: b1 &+ Int(hi >> 8 & 0xff), as: UInt64.self)
         p.storeBytes(of: e.a3.littleEndian, toByteOffset: b1 &+ Int(hi >> 16 & 0xff), as: UInt64.self)
-        wPos = b1 &+ Int(hi >> 24)
+        wPos = i &+ length
         wTime = e.time
         wThread = e.thread
         wProc = e.proc
@@ -179,41 +187,37 @@ final class PackedEvents {
     }
 
     @inline(never) private func nextChunk() {
-        if wChunk >= 0 { used[wChunk] = wPos }
+        if wBase != nil { counts.append(count - wChunkStart) }
         let c = pool.take()
         chunks.append(c)
-        used.append(0)
-        wChunk = chunks.count - 1
-        wBase = c
+        wChunkStart = count
+        wBase = UnsafeMutableRawPointer(c)
         wPos = 0
     }
 
     /// Ends writing: the events can be read.
     func finish() {
-        if wChunk >= 0 { used[wChunk] = wPos }
+        if wBase != nil && counts.count < chunks.count { counts.append(count - wChunkStart) }
     }
 
     /// Reads the events in order, from raw memory, once (a value the stream holds; each chunk
     /// read goes back to the pool, so only one cursor may read a store, after it was written).
     struct Cursor {
         private unowned(unsafe) let store: PackedEvents
-        private var chunk = 0
-        private var base: UnsafeMutablePointer<UInt8>?
-        private var pos = 0
-        private var end = 0
+        private var chunk = -1
+        /// The next event's bytes.
+        private var at: UnsafeRawPointer?
+        /// Events left in the chunk being read.
+        private var left = 0
         /// The last event's time and context (the deltas' base).
         private var time: Int64 = 0
         private var thread = noID
         private var proc = noID
         private var goroutine = noID
-        /// The decoding tables, held here (a static would be checked for initialization per event).
-        private let offsets = PackedEvents.offsets
-        private let masks = PackedEvents.masks
+        /// The decoding table, held here (a static would be checked for initialization per event).
+        private let halves = PackedEvents.halves
 
-        init(_ store: PackedEvents) {
-            self.store = store
-            chunk = -1
-        }
+        init(_ store: PackedEvents) { self.store = store }
 
         @inline(never) private mutating func nextChunk() {
             if chunk >= 0, let done = store.chunks[chunk] {
@@ -221,42 +225,86 @@ final class PackedEvents {
                 store.chunks[chunk] = nil
             }
             chunk += 1
-            base = store.chunks[chunk]
-            pos = 0
-            end = store.used[chunk]
+            guard chunk < store.chunks.count, let c = store.chunks[chunk] else {
+                at = nil
+                left = 0
+                return
+            }
+            at = UnsafeRawPointer(c)
+            left = store.counts[chunk]
         }
 
-        /// The next event (the caller counts them: there are `count`). Each value's offset comes
-        /// from a table indexed by the codes before it, so the eight loads do not wait on one
-        /// another (adding up the widths one by one made each load wait for the one before).
-        @inline(__always) mutating func next(into e: inout Event) {
-            if pos >= end { nextChunk() }
-            guard let b = base else { return }
-            let p = UnsafeRawPointer(b)
-            let i = pos
-            let word = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
-            e.type = UInt8(truncatingIfNeeded: word)
-            let codes = word >> 8
-            let lo = offsets[Int(codes & 0xfff)]
-            let hi = offsets[Int(codes >> 12)]
-            let b0 = i &+ 4
-            let b1 = b0 &+ Int(lo >> 24)
-            @inline(__always) func get(_ at: Int, _ k: UInt32) -> UInt64 {
-                UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) & masks[Int(codes >> (3 * k) & 7)]
+        /// Decodes the event at `q` into `e` and returns the next one's address. Each value's
+        /// offset and mask come from a table entry indexed by the codes, so the eight loads
+        /// wait only on the header, and the next address only on the header's length byte.
+        @inline(__always)
+        private static func decode(_ q: UnsafeRawPointer, _ tab: UnsafeRawPointer, _ e: UnsafeMutablePointer<Event>,
+                                   _ time: inout Int64, _ thread: inout Int64, _ proc: inout Int64,
+                                   _ goroutine: inout Int64) -> UnsafeRawPointer {
+            let header = UInt64(littleEndian: q.loadUnaligned(as: UInt64.self))
+            let lo = tab + Int(truncatingIfNeeded: header >> 8 & 0xfff) &* PackedEvents.halfStride
+            let hi = tab + Int(truncatingIfNeeded: header >> 20 & 0xfff) &* PackedEvents.halfStride
+            let lw = lo.load(fromByteOffset: 32, as: UInt32.self)
+            let hw = hi.load(fromByteOffset: 32, as: UInt32.self)
+            let v0 = q + PackedEvents.headerBytes
+            let v4 = v0 + Int(lw >> 24)
+            @inline(__always) func get(_ at: UnsafeRawPointer, _ half: UnsafeRawPointer, _ k: Int) -> UInt64 {
+                UInt64(littleEndian: at.loadUnaligned(as: UInt64.self)) & half.load(fromByteOffset: 8 * k, as: UInt64.self)
             }
-            time = time &+ EventStore.unzig(get(b0, 0))
-            thread = thread &+ EventStore.unzig(get(b0 &+ Int(lo & 0xff), 1))
-            proc = proc &+ EventStore.unzig(get(b0 &+ Int(lo >> 8 & 0xff), 2))
-            goroutine = goroutine &+ EventStore.unzig(get(b0 &+ Int(lo >> 16 & 0xff), 3))
-            e.time = time
-            e.thread = thread
-            e.proc = proc
-            e.goroutine = goroutine
-            e.a0 = get(b1, 4)
-            e.a1 = get(b1 &+ Int(hi & 0xff), 5)
-            e.a2 = get(b1 &+ Int(hi >> 8 & 0xff), 6)
-            e.a3 = get(b1 &+ Int(hi >> 16 & 0xff), 7)
-            pos = b1 &+ Int(hi >> 24)
+            time = time &+ EventStore.unzig(get(v0, lo, 0))
+            thread = thread &+ EventStore.unzig(get(v0 + Int(lw & 0xff), lo, 1))
+            proc = proc &+ EventStore.unzig(get(v0 + Int(lw >> 8 & 0xff), lo, 2))
+            goroutine = goroutine &+ EventStore.unzig(get(v0 + Int(lw >> 16 & 0xff), lo, 3))
+            e.pointee.type = UInt8(truncatingIfNeeded: header)
+            e.pointee.time = time
+            e.pointee.thread = thread
+            e.pointee.proc = proc
+            e.pointee.goroutine = goroutine
+            e.pointee.a0 = get(v4, hi, 0)
+            e.pointee.a1 = get(v4 + Int(hw & 0xff), hi, 1)
+            e.pointee.a2 = get(v4 + Int(hw >> 8 & 0xff), hi, 2)
+            e.pointee.a3 = get(v4 + Int(hw >> 16 & 0xff), hi, 3)
+            return q + Int(truncatingIfNeeded: header >> 32 & 0xff)
+        }
+
+        /// The next event (the caller counts them: there are `count`).
+        @inline(__always) mutating func next(into e: inout Event) {
+            if left == 0 { nextChunk() }
+            guard let q = at else { return }
+            at = withUnsafeMutablePointer(to: &e) { Cursor.decode(q, halves, $0, &time, &thread, &proc, &goroutine) }
+            left &-= 1
+        }
+
+        /// The next `n` events into `out[0..<n]` (the caller counts them: there are `count`),
+        /// with the stream's fix of times that do not increase: each is made at least `last`
+        /// + 1, and `last` ends as the last one's time. The state is in locals for the loop, so
+        /// that it stays in registers.
+        mutating func read(into out: UnsafeMutablePointer<Event>, _ n: Int, last: inout Int64) {
+            var done = 0
+            var t = time, m = thread, p = proc, g = goroutine, l = last
+            let tab = halves
+            while done < n {
+                if left == 0 { nextChunk() }
+                guard var q = at, left > 0 else { break }
+                let k = min(n &- done, left)
+                var e = out + done
+                let end = e + k
+                while e < end {
+                    q = Cursor.decode(q, tab, e, &t, &m, &p, &g)
+                    let fixed = t > l ? t : l &+ 1
+                    e.pointee.time = fixed
+                    l = fixed
+                    e += 1
+                }
+                at = q
+                left &-= k
+                done &+= k
+            }
+            time = t
+            thread = m
+            proc = p
+            goroutine = g
+            last = l
         }
     }
 }

@@ -229,25 +229,15 @@ struct HeapEntry {
     }
 
     /// A replayed generation's events into `out[i..<n]`, up to its next one that needs more
-    /// than copying, with the cursor and the last time in locals; returns the index after the
-    /// last written. (Runs hold no Sync: the stream makes those at generation boundaries.) Out
+    /// than copying; returns the index after the last written. (Runs hold no Sync: the stream makes those at generation boundaries.) Out
     /// of line: the serial stream's loop keeps its registers.
     @inline(never)
     private func replayPlain(_ out: UnsafeMutablePointer<Event>, from i: Int, to n: Int) -> Int {
         let stop = min(replayCount, replaySpecialAt, replayPos &+ (n &- i))
-        var cursor = replayCursor
-        var last = lastTs
-        var k = i
-        for _ in replayPos..<stop {
-            cursor.next(into: &out[k])
-            if out[k].time <= last { out[k].time = last &+ 1 }
-            last = out[k].time
-            k &+= 1
-        }
-        replayCursor = cursor
-        lastTs = last
+        let k = stop &- replayPos
+        replayCursor.read(into: out + i, k, last: &lastTs)
         replayPos = stop
-        return k
+        return i &+ k
     }
 
     @inline(__always) private func nextEvent(into out: inout Event) throws(TraceError) -> Bool {
