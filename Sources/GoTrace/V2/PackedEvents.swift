@@ -148,17 +148,23 @@ final class PackedEvents {
     /// without a branch per field (varints cost a mispredicted branch or two per event), and
     /// the length lets the reader find the next event without waiting for a table lookup.
     @inline(__always) func append(_ e: Event, bad: UInt8) {
+        withUnsafePointer(to: e) { append($0, bad: bad) }
+    }
+
+    /// `append` of the event at `e`, read in place: taken by value, the event was first copied
+    /// field by field onto the stack (the chunk's stores might have overwritten the source).
+    @inline(__always) func append(_ e: UnsafePointer<Event>, bad: UInt8) {
         if wPos &+ PackedEvents.maxEventBytes > PackedEvents.chunkSize { nextChunk() }
         guard let p = wBase else { return }
         if bad != 0 { badIDs.append((count, bad)) }
-        let v0 = EventStore.zig(e.time &- wTime)
-        let v1 = EventStore.zig(e.thread &- wThread)
-        let v2 = EventStore.zig(e.proc &- wProc)
-        let v3 = EventStore.zig(e.goroutine &- wGoroutine)
+        let v0 = EventStore.zig(e.pointee.time &- wTime)
+        let v1 = EventStore.zig(e.pointee.thread &- wThread)
+        let v2 = EventStore.zig(e.pointee.proc &- wProc)
+        let v3 = EventStore.zig(e.pointee.goroutine &- wGoroutine)
         let t = codeTables
         let codes = PackedEvents.code(v0, t, 0) | PackedEvents.code(v1, t, 1) | PackedEvents.code(v2, t, 2)
-            | PackedEvents.code(v3, t, 3) | PackedEvents.code(e.a0, t, 4) | PackedEvents.code(e.a1, t, 5)
-            | PackedEvents.code(e.a2, t, 6) | PackedEvents.code(e.a3, t, 7)
+            | PackedEvents.code(v3, t, 3) | PackedEvents.code(e.pointee.a0, t, 4) | PackedEvents.code(e.pointee.a1, t, 5)
+            | PackedEvents.code(e.pointee.a2, t, 6) | PackedEvents.code(e.pointee.a3, t, 7)
         // The values' offsets from the same table the reader uses (no chain of additions).
         let lo = halves.load(fromByteOffset: Int(codes >> 8 & 0xfff) &* PackedEvents.halfStride &+ 32, as: UInt32.self)
         let hi = halves.load(fromByteOffset: Int(codes >> 20) &* PackedEvents.halfStride &+ 32, as: UInt32.self)
@@ -168,21 +174,21 @@ final class PackedEvents {
         let length = PackedEvents.headerBytes &+ Int(lo >> 24) &+ Int(hi >> 24)
         // Each 8-byte store runs past its value's width; the next one, at a higher offset,
         // overwrites the excess, so the order matters.
-        let header = UInt64(e.type) | UInt64(codes) | UInt64(length) << 32
+        let header = UInt64(e.pointee.type) | UInt64(codes) | UInt64(length) << 32
         p.storeBytes(of: header.littleEndian, toByteOffset: i, as: UInt64.self)
         p.storeBytes(of: v0.littleEndian, toByteOffset: b0, as: UInt64.self)
         p.storeBytes(of: v1.littleEndian, toByteOffset: b0 &+ Int(lo & 0xff), as: UInt64.self)
         p.storeBytes(of: v2.littleEndian, toByteOffset: b0 &+ Int(lo >> 8 & 0xff), as: UInt64.self)
         p.storeBytes(of: v3.littleEndian, toByteOffset: b0 &+ Int(lo >> 16 & 0xff), as: UInt64.self)
-        p.storeBytes(of: e.a0.littleEndian, toByteOffset: b1, as: UInt64.self)
-        p.storeBytes(of: e.a1.littleEndian, toByteOffset: b1 &+ Int(hi & 0xff), as: UInt64.self)
-        p.storeBytes(of: e.a2.littleEndian, toByteOffset: b1 &+ Int(hi >> 8 & 0xff), as: UInt64.self)
-        p.storeBytes(of: e.a3.littleEndian, toByteOffset: b1 &+ Int(hi >> 16 & 0xff), as: UInt64.self)
+        p.storeBytes(of: e.pointee.a0.littleEndian, toByteOffset: b1, as: UInt64.self)
+        p.storeBytes(of: e.pointee.a1.littleEndian, toByteOffset: b1 &+ Int(hi & 0xff), as: UInt64.self)
+        p.storeBytes(of: e.pointee.a2.littleEndian, toByteOffset: b1 &+ Int(hi >> 8 & 0xff), as: UInt64.self)
+        p.storeBytes(of: e.pointee.a3.littleEndian, toByteOffset: b1 &+ Int(hi >> 16 & 0xff), as: UInt64.self)
         wPos = i &+ length
-        wTime = e.time
-        wThread = e.thread
-        wProc = e.proc
-        wGoroutine = e.goroutine
+        wTime = e.pointee.time
+        wThread = e.pointee.thread
+        wProc = e.pointee.proc
+        wGoroutine = e.pointee.goroutine
         count &+= 1
     }
 

@@ -683,11 +683,10 @@ struct HeapEntry {
         // Held here rather than loaded through `job` and `ordering` for every event.
         let events = job.events
         let scratch = ordering.scratch
-        var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
         while true {
             var bad: UInt8 = 0
-            if ordering.pop(into: &ev, bad: &bad) {
-                events.append(ev, bad: bad)
+            if ordering.pop(into: &scratch.pointee, bad: &bad) {
+                events.append(scratch, bad: bad)
                 continue
             }
             if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
@@ -700,7 +699,7 @@ struct HeapEntry {
             ordering.emit(into: scratch)
             if try !tryAdvance(0) { try advanceOther() }
             guard ordering.emitted else { return false }
-            events.append(scratch.pointee, bad: ordering.outBad)
+            events.append(scratch, bad: ordering.outBad)
             if ordering.taskEndDeferred {
                 ordering.taskEndDeferred = false
                 job.taskEnds.append((events.count - 1, scratch.pointee.a0))
