@@ -69,6 +69,41 @@ import Testing
         #expect(RobustnessTests.readAll(Array("not a trace at all".utf8))?.message == "bad file format: not a Go execution trace?")
     }
 
+    /// Event times as Go computes them on hostile deltas, checked against Go 1.27.3's `go tool
+    /// trace -d=parsed` on these bytes: a delta whose nanoseconds are out of int64's range gives
+    /// Int64.min (Go's conversion on amd64); sums wrap, and where the last time is Int64.max, "one
+    /// more than the last" wraps to Int64.min (it trapped). Both ways: the second generation is
+    /// ordered ahead when reading ahead.
+    @Test("out-of-range and wrapping times read like Go's")
+    func timesWrap() throws {
+        // 64 ns a tick; the batch starts at tick 1 and its first two events add a tick each.
+        func heap(_ dt: UInt64, _ v: Int = 1) -> String { "HeapAlloc dt=\(dt) heapalloc_value=\(v)" }
+        func times(_ events: [String]) throws -> [[Int64]] {
+            let second = OrderAheadGuessTests.running + [heap(1)]
+            let bytes = try OrderAheadGuessTests.trace([[(0, OrderAheadGuessTests.running + events)], [(0, second)]])
+            return [false, true].map { ahead in
+                let (o, _, _, _) = OrderAheadTests.read(TraceBytes(bytes: bytes), ahead: ahead)
+                #expect(o.error == nil)
+                return o.events.filter { $0.type == Wire.heapAlloc }.map(\.time)
+            }
+        }
+        // 2^60 ticks: out of range, so Int64.min + 192, made 193; then 194 and 195.
+        for t in try times([heap(1 << 60), heap(1 << 53), heap(0)]) {
+            #expect(t == [193, 194, 195, 64 * 104])
+        }
+        // 2^57 - 3 ticks more, in deltas exact as doubles: Int64.max - 63. Then 64 deltas of 0,
+        // made one more than the last up to Int64.max and then Int64.min, and one of 5 ticks,
+        // which wraps itself.
+        let exact = [heap(1 << 56)] + Array(repeating: heap(1 << 53), count: 7) + [heap((1 << 53) - 4)]
+        for t in try times(exact + Array(repeating: heap(0), count: 64) + [heap(5)]) {
+            try #require(t.count == 75)
+            let start: Int64 = 192 + (1 << 62)
+            #expect(t[0] == start)
+            #expect(t[8] == Int64.max - 63)
+            #expect(Array(t[71...]) == [Int64.max, Int64.min, Int64.min + 256, 64 * 104])
+        }
+    }
+
     @Test("a header-only 1.26 trace is one Sync; a header-only 1.25 trace fails like Go")
     func emptyTraces() {
         let (t26, e26) = parsedOutput(TraceBytes(bytes: Array("go 1.26 trace\0\0\0".utf8)))

@@ -147,7 +147,7 @@ public final class TraceReader {
         v1.syncs += 1
         // Release the converted events: a streaming caller has them all by now.
         v1.events = []
-        return Event(type: Wire.syncEvent, time: v1.lastTs + 1, goroutine: noID, proc: noID, thread: noID, a0: UInt64(v1.syncs))
+        return Event(type: Wire.syncEvent, time: v1.lastTs &+ 1, goroutine: noID, proc: noID, thread: noID, a0: UInt64(v1.syncs))
     }
 
     /// File bytes consumed by complete reads so far (v2: up to the last generation read).

@@ -73,14 +73,14 @@ final class Generation {
     @inline(__always)
     func mul(_ t: UInt64) -> Int64 { Generation.nanoseconds(t, nsPerTick) }
 
-    /// Go's `frequency.mul`: ticks to nanoseconds through a double (the same rounding), saturated
-    /// instead of trapping on hostile timestamps. (Shared with the reader's per-event decoder,
-    /// which holds the tick rate itself.)
+    /// Go's `frequency.mul`: ticks to nanoseconds through a double (the same rounding). A product
+    /// out of int64's range (or NaN, with a zero frequency) gives Int64.min, as Go's conversion
+    /// does on amd64 (where the reference output comes from), instead of trapping. (Shared with
+    /// the reader's per-event decoder, which holds the tick rate itself.)
     @inline(__always) static func nanoseconds(_ t: UInt64, _ nsPerTick: Double) -> Int64 {
         // Below 2^63 a signed conversion gives the same double, without the unsigned fix-up.
         let d = (t >> 63 == 0 ? Double(Int64(bitPattern: t)) : Double(t)) * nsPerTick
-        if !(d < 9.2e18) { return Int64.max / 2 }
-        if !(d > -9.2e18) { return Int64.min / 2 }
+        guard d < 9_223_372_036_854_775_808.0, d >= -9_223_372_036_854_775_808.0 else { return Int64.min }
         return Int64(d)
     }
 

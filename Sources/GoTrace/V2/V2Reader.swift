@@ -260,7 +260,7 @@ struct HeapEntry {
             var bad: UInt8 = 0
             guard try step(into: &out, bad: &bad) else { return false }
             if bad != 0 { try validateTableIDs(out, bad) }
-            if out.time <= lastTs { out.time = lastTs + 1 }
+            if out.time <= lastTs { out.time = lastTs &+ 1 }
             lastTs = out.time
             return true
         } catch {
