@@ -229,8 +229,9 @@ struct HeapEntry {
     }
 
     /// A replayed generation's events into `out[i..<n]`, up to its next one that needs more
-    /// than copying; returns the index after the last written. (Runs hold no Sync: the stream makes those at generation boundaries.) Out
-    /// of line: the serial stream's loop keeps its registers.
+    /// than copying; returns the index after the last written. (Runs hold no Sync: the stream
+    /// makes those at generation boundaries.) Out of line: the serial stream's loop keeps its
+    /// registers.
     @inline(never)
     private func replayPlain(_ out: UnsafeMutablePointer<Event>, from i: Int, to n: Int) -> Int {
         let stop = min(replayCount, replaySpecialAt, replayPos &+ (n &- i))
