@@ -24,14 +24,15 @@ import Testing
         }
     }
 
-    static func read(_ bytes: TraceBytes, ahead: Bool, runDelay: Double = 0, oneRunAtATime: Bool = false,
-                     late: UnsafeMutablePointer<(waited: Int, adopted: [UInt64])>? = nil) -> (Outcome, adopted: Int, discarded: Int, behind: Int) {
+    static func read(_ bytes: TraceBytes, ahead: Bool, runDelay: Double = 0, oneRunAtATime: Bool = false, inline: Bool = true,
+                     late: UnsafeMutablePointer<(waited: Int, adopted: [UInt64], inline: Int)>? = nil) -> (Outcome, adopted: Int, discarded: Int, behind: Int) {
         var o = Outcome()
         do {
             let r = try TraceReader(bytes: bytes, orderAhead: ahead)
             r.aheadRunDelay = runDelay
             r.aheadOneRunAtATime = oneRunAtATime
-            defer { late?.pointee = (r.aheadRunsWaitedFor, r.aheadAdoptedGenerations) }
+            r.aheadInlineAllowed = inline
+            defer { late?.pointee = (r.aheadRunsWaitedFor, r.aheadAdoptedGenerations, r.aheadAdoptedInline) }
             var ev = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
             do {
                 while try r.next(into: &ev) {
@@ -69,24 +70,35 @@ import Testing
         }
     }
 
-    @Test("a second core slower than the stream: it waits, hands the next generation but one to its own ordering, and reads the same", arguments: ["generations-go1.27.3", "generations-go1.25.5"])
+    @Test("a second core slower than the stream: it waits, orders the next generation ahead itself or hands the next but one to its own ordering, and reads the same", arguments: ["generations-go1.27.3", "generations-go1.25.5"])
     func slowRuns(name: String) throws {
         let bytes = try TraceBytes(path: Fixtures.tracePath(name))
         let (serial, _, _, _) = OrderAheadTests.read(bytes, ahead: false)
-        // With a second run queued behind the first (small generations) and with one at a time
-        // (big generations).
-        for oneAtATime in [false, true] {
-            var late: (waited: Int, adopted: [UInt64]) = (0, [])
-            let (ahead, _, _, _) = OrderAheadTests.read(bytes, ahead: true, runDelay: 0.05, oneRunAtATime: oneAtATime, late: &late)
+        // With a second run queued behind the first (small generations), with and without this
+        // core's own runs while it waits, and with one at a time (big generations: no runs of
+        // its own either, they would hold a third generation packed).
+        for (oneAtATime, inline) in [(false, true), (false, false), (true, true)] {
+            let what = "\(name), one at a time \(oneAtATime), inline \(inline)"
+            var late: (waited: Int, adopted: [UInt64], inline: Int) = (0, [], 0)
+            let (ahead, _, _, _) = OrderAheadTests.read(bytes, ahead: true, runDelay: 0.05, oneRunAtATime: oneAtATime, inline: inline, late: &late)
             let same = ahead.same(as: serial)
-            #expect(same, "\(ahead.events.count) vs \(serial.events.count) events, \(ahead.error ?? "-") vs \(serial.error ?? "-")")
-            #expect(late.waited >= 2, "\(name), one at a time \(oneAtATime): waited for \(late.waited) runs")
-            // Every run late: after one, the next run queued behind another goes three
-            // generations on (this core orders two in a row), not two as when the runs keep up.
-            // (One run at a time, big generations, keeps alternating; only the events are checked.)
+            #expect(same, "\(what): \(ahead.events.count) vs \(serial.events.count) events, \(ahead.error ?? "-") vs \(serial.error ?? "-")")
+            #expect(late.adopted.count >= 2, "\(what): adopted \(late.adopted)")
             let gaps = zip(late.adopted.dropFirst(), late.adopted).map { $0 - $1 }
-            #expect(late.adopted.count >= 2, "\(name), one at a time \(oneAtATime): adopted \(late.adopted)")
-            if !oneAtATime { #expect(gaps.contains(3), "\(name): adopted \(late.adopted)") }
+            if inline && !oneAtATime {
+                // Every run starts late: the stream orders the generation after it ahead itself
+                // instead of waiting, and adopts that run too (so some adopted generations are
+                // consecutive).
+                #expect(late.inline >= 1, "\(what): \(late.inline) runs of its own adopted")
+                #expect(gaps.contains(1), "\(what): adopted \(late.adopted)")
+            } else {
+                #expect(late.inline == 0, "\(what): \(late.inline) runs of its own adopted")
+                #expect(late.waited >= 2, "\(what): waited for \(late.waited) runs")
+                // Every run late: after one, the next run queued behind another goes three
+                // generations on (this core orders two in a row), not two as when the runs keep
+                // up. (One run at a time, big generations, keeps alternating.)
+                if !oneAtATime { #expect(gaps.contains(3), "\(what): adopted \(late.adopted)") }
+            }
         }
     }
 
@@ -105,7 +117,7 @@ import Testing
             }
             copies.append(d)
         }
-        var adopted = 0, discarded = 0
+        var adopted = 0, discarded = 0, inlineRuns = 0
         for (k, d) in copies.enumerated() {
             let (serial, _, _, _) = OrderAheadTests.read(TraceBytes(bytes: d), ahead: false)
             let (ahead, a, x, _) = OrderAheadTests.read(TraceBytes(bytes: d), ahead: true)
@@ -113,7 +125,17 @@ import Testing
             discarded += x
             let same = ahead.same(as: serial)
             #expect(same, "\(name) copy \(k): \(ahead.events.count) vs \(serial.events.count) events, \(ahead.error ?? "-") vs \(serial.error ?? "-")")
+            // Every tenth copy again with the second core slowed down, so that the stream makes
+            // runs of its own while it waits, on damaged state too.
+            if k % 10 == 0 {
+                var late: (waited: Int, adopted: [UInt64], inline: Int) = (0, [], 0)
+                let (slow, _, _, _) = OrderAheadTests.read(TraceBytes(bytes: d), ahead: true, runDelay: 0.005, late: &late)
+                inlineRuns += late.inline
+                let same = slow.same(as: serial)
+                #expect(same, "\(name) copy \(k), slowed: \(slow.events.count) vs \(serial.events.count) events, \(slow.error ?? "-") vs \(serial.error ?? "-")")
+            }
         }
+        if name.hasPrefix("generations-") { #expect(inlineRuns > 0, "\(name): no runs of the stream's own adopted") }
         // Both ways were taken: runs adopted, and runs thrown away (their guesses failed on the
         // damaged state) with the serial ordering taking over.
         #expect(adopted > 0)

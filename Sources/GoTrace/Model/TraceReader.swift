@@ -170,6 +170,12 @@ public final class TraceReader {
         get { v2?.aheadRunDelay ?? 0 }
         set { v2?.aheadRunDelay = newValue }
     }
+    /// Runs the stream made itself while it waited for one, and whether it may (tests).
+    var aheadAdoptedInline: Int { v2?.aheadAdoptedInline ?? 0 }
+    var aheadInlineAllowed: Bool {
+        get { v2?.aheadInlineAllowed ?? false }
+        set { v2?.aheadInlineAllowed = newValue }
+    }
     /// Queue one run at a time (as the reader does for big generations; tests).
     var aheadOneRunAtATime: Bool {
         get { v2.map { $0.aheadMaxQueuedBytes == 0 } ?? false }

@@ -126,6 +126,14 @@ struct HeapEntry {
     /// Runs the stream waited for, and the numbers of the generations adopted (their count is
     /// `aheadAdopted`; for tests).
     private(set) var aheadWaited = 0
+    /// Adopted runs that this thread made itself while it waited (see `orderNextWhileWaiting`;
+    /// for tests), and whether it may (off in the tests of the late-run shift).
+    private(set) var aheadAdoptedInline = 0
+    var aheadInlineAllowed = true
+    /// Events and event batch bytes of the second core's runs adopted so far (their events per
+    /// byte tell how far a run still has to go).
+    private var aheadRunEvents = 0
+    private var aheadRunBytes = 0
     private(set) var aheadAdoptedNumbers: [UInt64] = []
     /// Seconds each run sleeps before it starts (tests: a second core slower than this one).
     var aheadRunDelay: Double = 0
@@ -372,15 +380,26 @@ struct HeapEntry {
             if let g, let job = aheadJobs.first, job.gen === g {
                 aheadJobs.removeFirst()
                 if job.finished.wait(timeout: .now()) == .timedOut {
-                    aheadLate = true
-                    aheadWaited += 1
-                    job.finished.wait()
+                    // Rather than wait, order the generation after it ahead here too, if the
+                    // wait looks long enough to pay for that (see `orderNextWhileWaiting`).
+                    let ranInline = orderNextWhileWaiting(after: g, for: job)
+                    if job.finished.wait(timeout: .now()) == .timedOut {
+                        if !ranInline { aheadLate = true }
+                        aheadWaited += 1
+                        job.finished.wait()
+                    }
                 }
                 aheadGoroutines = job.reader.ordering.gSeen.count
                 if job.ok, let fills = ordering.adopt(job.reader.ordering, taskEnds: job.taskEnds.map(\.id)) {
                     job.taskEndFills = fills
                     aheadAdoptedNumbers.append(g.number)
                     if job.queuedBehind { aheadAdoptedBehind += 1 }
+                    if job.inline {
+                        aheadAdoptedInline += 1
+                    } else {
+                        aheadRunEvents += job.events.count
+                        aheadRunBytes += job.batchBytes
+                    }
                     return installReplay(g, job, start: start)
                 }
                 aheadDiscarded += 1
@@ -573,7 +592,7 @@ struct HeapEntry {
     /// queued); at most two runs, the second only for small generations.
     private func scheduleAhead(first: Int, current: Generation) {
         var target = first
-        if let last = aheadJobs.last {
+        if let last = aheadJobs.last(where: { !$0.inline }) {
             guard let k = readQueue.firstIndex(where: { r in
                 if case .success(let g?) = r.result { return g === last.gen }
                 return false
@@ -585,10 +604,12 @@ struct HeapEntry {
             target = k + (aheadLate ? 3 : 2)
             aheadLate = false
         }
-        while aheadJobs.count < 2 {
+        // (Counting the second core's runs only, not one this core made while it waited.)
+        while aheadJobs.count(where: { !$0.inline }) < 2 {
             // A second run only for generations about as small as the first's (checked before
             // reading one more: the read holds its tables and pages).
-            if let queued = aheadJobs.first, queued.batchBytes * 2 > aheadMaxQueuedBytes { return }
+            let workerRuns = aheadJobs.filter { !$0.inline }
+            if let queued = workerRuns.first, queued.batchBytes * 2 > aheadMaxQueuedBytes { return }
             while readQueue.count <= target {
                 guard canReadMore else { return }
                 readQueue.append(readNextGeneration())
@@ -606,15 +627,54 @@ struct HeapEntry {
             // A generation too big to hold packed is left to the serial ordering from the start
             // (rather than given up on after `maxEvents`, having held that much); a second run
             // is queued only while the two hold little.
-            let bytes = g.batches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.size } }
-            let queued = aheadJobs.first?.batchBytes ?? 0
-            guard bytes <= AheadJob.maxBytes, aheadJobs.isEmpty || queued + bytes <= aheadMaxQueuedBytes else { return }
+            let bytes = V2Reader.batchBytes(g)
+            let queued = workerRuns.first?.batchBytes ?? 0
+            guard bytes <= AheadJob.maxBytes, workerRuns.isEmpty || queued + bytes <= aheadMaxQueuedBytes else { return }
             let job = makeJob(g, previous: previous, batchBytes: bytes)
-            job.queuedBehind = !aheadJobs.isEmpty
+            job.queuedBehind = !workerRuns.isEmpty
             aheadJobs.append(job)
             worker.submit(job)
             target += 2
         }
+    }
+
+    /// The bytes of a generation's event batches.
+    private static func batchBytes(_ g: Generation) -> Int {
+        g.batches.reduce(0) { $0 + $1.reduce(0) { $0 + $1.size } }
+    }
+
+    /// While the stream would wait for the second core's run on generation `g`: orders the
+    /// generation after `g` ahead on this thread as the second core would (from no state, into
+    /// a packed buffer, adopted when the stream gets there), if the wait looks longer than half
+    /// of what that generation takes the second core. Ordered serially after the wait it would
+    /// cost this thread less (no packing, no replay): some 30 ns an event less of the 65 an ahead
+    /// run takes (serially 44, replaying 9), so it pays only for a long wait, as where the
+    /// second core has the biggest generation of a short trace (the 50 MB benchmark trace: its
+    /// second of three generations, half the events; the stream waited some 80 ms for it,
+    /// having ordered the first, and then ordered the small third one). Only if both are held
+    /// packed under `aheadMaxQueuedBytes`, as for a second queued run. True if it made one.
+    private func orderNextWhileWaiting(after g: Generation, for job: AheadJob) -> Bool {
+        guard orderAhead, aheadInlineAllowed else { return false }
+        if readQueue.isEmpty {
+            guard canReadMore else { return false }
+            readQueue.append(readNextGeneration())
+        }
+        guard case .success(let next?) = readQueue[0].result, readQueue[0].aheadable,
+              !aheadJobs.contains(where: { $0.gen === next }) else { return false }
+        let bytes = V2Reader.batchBytes(next)
+        guard bytes <= AheadJob.maxBytes, bytes + job.batchBytes <= aheadMaxQueuedBytes else { return false }
+        // The run's events still to order, from its progress and the events per byte of the
+        // runs so far (before the first, one per 5.3 bytes, as on the benchmark traces).
+        let perByte = aheadRunBytes > 0 ? Double(aheadRunEvents) / Double(aheadRunBytes) : 1 / 5.3
+        let left = Double(job.batchBytes) * perByte - Double(job.progress.load(ordering: .relaxed))
+        guard left > 0.5 * Double(bytes) * perByte else { return false }
+        let run = makeJob(next, previous: g, batchBytes: bytes)
+        run.inline = true
+        run.reader.aheadRunDelay = 0
+        aheadJobs.insert(run, at: 0)
+        run.run()
+        run.finished.signal()
+        return true
     }
 
     /// A run of generation `g` for the second core; `previous` is the generation just before it.
@@ -707,6 +767,7 @@ struct HeapEntry {
             }
             n &+= 1
             if n & 0xfff == 0 {
+                job.progress.store(n, ordering: .relaxed)
                 if job.cancelled.load(ordering: .relaxed) || events.count > AheadJob.maxEvents { return false }
             }
         }
@@ -1052,7 +1113,11 @@ final class AheadJob: @unchecked Sendable {
     var ok = false
     /// Whether it was queued behind another run (for tests).
     var queuedBehind = false
+    /// Whether the stream's own thread made it, while it waited for the run before.
+    var inline = false
     let cancelled = Atomic<Bool>(false)
+    /// Events ordered so far, updated every 4096 (the stream's estimate of how long it would wait).
+    let progress = Atomic<Int>(0)
     /// Signalled once the run is over (a run queued is always run, or the worker is stopped,
     /// which waits only for the one running).
     let finished = DispatchSemaphore(value: 0)
@@ -1062,8 +1127,15 @@ final class AheadJob: @unchecked Sendable {
     /// Event batch bytes above which a generation is not ordered ahead at all: a busy Go 1.25
     /// generation (one second) has about 33 MB, some 7 million events (about 70 MB packed).
     static let maxBytes = 64 << 20
-    /// Event batch bytes of two runs queued at once, at most (about 60 MB packed between them).
-    static let maxQueuedBytes = 32 << 20
+    /// Event batch bytes of two runs queued at once, at most (about 140 MB packed between them).
+    /// Enough for two one-second generations of a busy program (Go 1.25: about 33 MB each; the
+    /// 1 GB Go 1.27 benchmark trace written on this machine: about 22 MB), so that the second
+    /// core goes straight on to its next run and the late-run shift applies (see
+    /// `scheduleAhead`). At 32 MB such generations went one at a time, and the stream waited
+    /// for nearly every run: 0.8–1.6 s of a 5.4–6.2 s read of the 1 GB Go 1.27 trace (0.04–0.3 s
+    /// at 64 MB), and the reads took 10% longer (interleaved runs: 5.54 s against 4.92 s on average; Go 1.25 at 80 MB:
+    /// 6.18 s against 5.62 s), for some 110 MiB less peak RSS.
+    static let maxQueuedBytes = 72 << 20
 
     init(gen: Generation, reader: V2Reader, events: PackedEvents, batchBytes: Int) {
         self.gen = gen
