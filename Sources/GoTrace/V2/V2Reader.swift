@@ -604,11 +604,12 @@ struct HeapEntry {
             target = k + (aheadLate ? 3 : 2)
             aheadLate = false
         }
-        // (Counting the second core's runs only, not one this core made while it waited.)
-        while aheadJobs.count(where: { !$0.inline }) < 2 {
+        while true {
+            // The second core's runs only, not one this core made while it waited.
+            let workerRuns = aheadJobs.filter { !$0.inline }
+            if workerRuns.count >= 2 { return }
             // A second run only for generations about as small as the first's (checked before
             // reading one more: the read holds its tables and pages).
-            let workerRuns = aheadJobs.filter { !$0.inline }
             if let queued = workerRuns.first, queued.batchBytes * 2 > aheadMaxQueuedBytes { return }
             while readQueue.count <= target {
                 guard canReadMore else { return }
