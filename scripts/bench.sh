@@ -220,8 +220,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "n/a"; 
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print "n/a"; else printf "%.0f", k / 1024 }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s == "") print "n/a"; else if (s + 0 == 0) print "inf"; else printf "%.1f", b / 1e6 / s }'; }
 
-HEADER=(size_MB events ref_s stream_s stream_speedup stream_RSS_MiB load_s load_speedup ref_RSS_MiB load_RSS_MiB ref_MB/s stream_MB/s)
-MD_HEADER=("size (MB)" "events" "reference wall (s)" "gotrace stream wall (s)" "stream speed-up" "gotrace stream peak RSS (MiB)" "gotrace load+summary wall (s)" "load speed-up" "reference peak RSS (MiB)" "gotrace load peak RSS (MiB)" "reference MB/s" "gotrace stream MB/s")
+HEADER=(size_MB events ref_s stream_s stream_speedup stream_RSS_MiB events_s events_speedup events_RSS_MiB load_s load_speedup ref_RSS_MiB load_RSS_MiB ref_MB/s stream_MB/s)
+MD_HEADER=("size (MB)" "events" "reference wall (s)" "gotrace streamed summary wall (s)" "summary speed-up" "gotrace streamed summary peak RSS (MiB)" "gotrace ordered event stream wall (s)" "event stream speed-up" "gotrace event stream peak RSS (MiB)" "gotrace load+summary wall (s)" "load speed-up" "reference peak RSS (MiB)" "gotrace load peak RSS (MiB)" "reference MB/s" "gotrace summary MB/s")
 if [ "$WITH_GTT" = 1 ]; then
     HEADER+=(gtt_s gtt_RSS_MiB)
     MD_HEADER+=("go tool trace -pprof=sched wall (s)" "go tool trace peak RSS (MiB)")
@@ -274,32 +274,43 @@ for s in $SIZES; do
         NOTES+=("${s} MB: no gotrace binary at $GOTRACE_BIN")
     fi
 
-    # Streaming read (ordering and validation, nothing kept): what the reference does.
-    log "${s} MB: gotrace stats --stream"
-    st_wall="" st_rss=""
-    if [ -x "$GOTRACE_BIN" ]; then
-        measure gts "$GOTRACE_BIN" stats --stream "$f"
+    # Streamed summary (every event ordered and validated, counted on the core that orders
+    # its generation, nothing kept), and the ordered event stream itself (every event handed
+    # to one loop in order and counted): the reference reads the events like the latter.
+    st_wall="" st_rss="" ev_wall="" ev_rss=""
+    for mode in stream count-events; do
+        log "${s} MB: gotrace stats --$mode"
+        [ -x "$GOTRACE_BIN" ] || break
+        measure gts "$GOTRACE_BIN" stats --"$mode" "$f"
         if [ "$M_OK" = 1 ]; then
-            st_wall=$M_WALL st_rss=$M_RSS
-            st_events="$(sed -n 's/^events=\([0-9]*\)$/\1/p' "$WORK/gts.out")"
+            if [ "$mode" = stream ]; then
+                st_wall=$M_WALL st_rss=$M_RSS
+                st_events="$(sed -n 's/^Events  *\([0-9]*\)$/\1/p' "$WORK/gts.out")"
+            else
+                ev_wall=$M_WALL ev_rss=$M_RSS
+                st_events="$(sed -n 's/^events=\([0-9]*\)$/\1/p' "$WORK/gts.out")"
+            fi
             if [ -n "$events" ] && [ "$st_events" != "$events" ]; then
-                NOTES+=("${s} MB: gotrace streams $st_events events, the reference $events")
+                NOTES+=("${s} MB: gotrace stats --$mode counts $st_events events, the reference $events")
                 FAILED=1
             fi
         else
             FAILED=1
-            NOTES+=("${s} MB: gotrace stats --stream failed: $(tail -n 3 "$WORK/gts.err" | tr '\n' ' ')")
+            NOTES+=("${s} MB: gotrace stats --$mode failed: $(tail -n 3 "$WORK/gts.err" | tr '\n' ' ')")
         fi
-    fi
+    done
 
     gt_cell=$(fmt "$gt_wall" "%.2f"); gt_rss_cell=$(mib "$gt_rss")
     [ -z "$gt_wall" ] && gt_cell=FAIL gt_rss_cell=FAIL
     st_cell=$(fmt "$st_wall" "%.2f")
     [ -z "$st_wall" ] && st_cell=FAIL
+    ev_cell=$(fmt "$ev_wall" "%.2f")
+    [ -z "$ev_wall" ] && ev_cell=FAIL
     row=("$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')"
          "${events:-FAIL}"
          "$(fmt "$ref_wall" "%.2f")"
          "$st_cell" "$(ratio "$ref_wall" "$st_wall")" "$(mib "$st_rss")"
+         "$ev_cell" "$(ratio "$ref_wall" "$ev_wall")" "$(mib "$ev_rss")"
          "$gt_cell" "$(ratio "$ref_wall" "$gt_wall")"
          "$(mib "$ref_rss")" "$gt_rss_cell"
          "$(mbps "$bytes" "$ref_wall")" "$(mbps "$bytes" "$st_wall")")

@@ -222,6 +222,29 @@ import Testing
         #expect(adopted2 == 0 && discarded == 1)
     }
 
+    @Test("a proc sweeping over the boundary: its ProcStatus comes before its GCSweepActive or GCSweepEnd")
+    func sweepAcross() throws {
+        let begun = Self.running + ["GCSweepBegin dt=1 stack=0"]
+        for second in [["GCSweepActive dt=1 p=0", "GCSweepEnd dt=1 swept_value=1 reclaimed_value=1"],
+                       ["GCSweepEnd dt=1 swept_value=1 reclaimed_value=1"]] {
+            let b = try Self.trace([[(0, begun)], [(0, Self.running + second)]])
+            let (serial, adopted, _) = Self.compare(b)
+            #expect(serial.error == nil, "\(second): \(serial.error ?? "")")
+            #expect(adopted == 1, "\(second)")
+        }
+    }
+
+    @Test("a sweep found active, or ended, in the next generation that never began: Go's error, not the guess")
+    func sweepNeverBegun() throws {
+        for (second, message) in [("GCSweepActive dt=1 p=0", "missing active range"),
+                                  ("GCSweepEnd dt=1 swept_value=1 reclaimed_value=1", "not in-flight")] {
+            let b = try Self.trace([[(0, Self.running)], [(0, Self.running + [second])]])
+            let (serial, adopted, discarded) = Self.compare(b)
+            #expect(serial.error?.contains(message) == true, "\(second): \(serial.error ?? "no error")")
+            #expect(adopted == 0 && discarded == 1, "\(second)")
+        }
+    }
+
     @Test("a task begun in one generation ends in the next: its parent and type come from the first")
     func taskAcross() throws {
         let b = try Self.trace([[(0, Self.running + ["UserTaskBegin dt=1 task=5 parent_task=0 name_string=2 stack=0"])],

@@ -150,6 +150,22 @@ public final class TraceReader {
         return Event(type: Wire.syncEvent, time: v1.lastTs &+ 1, goroutine: noID, proc: noID, thread: noID, a0: UInt64(v1.syncs))
     }
 
+    /// Makes the reader count generations ordered ahead where they are ordered rather than hand
+    /// their events out (only their Syncs come out): for `TraceSummary.stream`, before the first
+    /// read. Returns the counts of those generations (added to as the stream moves past each),
+    /// nil for a v1 trace, whose events all come out.
+    func countAheadInPlace() -> CensusCounter? {
+        guard let v2 else { return nil }
+        v2.censusMode = true
+        return v2.adoptedCensus
+    }
+
+    /// The string and stack tables' sizes as far as the stream has read (the tables themselves
+    /// may hold more: the generations read early for the second core).
+    var tableCountsRead: (strings: Int, stacks: Int) {
+        v2?.takenTableCounts ?? (tables.strings.count, tables.stackCount)
+    }
+
     /// File bytes consumed by complete reads so far (v2: up to the last generation read).
     public var bytesRead: Int { v2?.bytesRead ?? bytes.count }
 

@@ -23,37 +23,45 @@ public struct TraceSummary: Sendable, Codable {
     public var hasUserAnnotations: Bool
     public var strings: Int
     public var stacks: Int
-    public var residentBytes: Int
-    public var residentBytesPerEvent: Double
+    /// Bytes of the loaded events, and per event (nil for a summary streamed without keeping them).
+    public var residentBytes: Int?
+    public var residentBytesPerEvent: Double?
     public var error: String?
     public var lossMessage: String?
 
     public init(_ trace: Trace) {
-        let c = trace.census
+        self.init(version: trace.version, census: trace.census.totals,
+                  tables: (trace.tables.strings.count, trace.tables.stackCount), fileBytes: trace.fileBytes,
+                  validBytes: trace.validBytes, generations: trace.generations, residentBytes: trace.events.encodedBytes,
+                  error: trace.error, lossMessage: trace.lossMessage)
+    }
+
+    /// The summary of what a read counted; `residentBytes` nil when nothing was kept.
+    init(version: TraceVersion, census c: CensusTotals, tables: (strings: Int, stacks: Int), fileBytes: Int, validBytes: Int,
+         generations: Int, residentBytes: Int?, error: TraceError?, lossMessage: String?) {
         var byKind = [Int](repeating: 0, count: EventKind.allCases.count)
         for t in 0..<256 where c.typeCounts[t] > 0 {
             byKind[Int(EventKind.ofWireType[t].rawValue)] += c.typeCounts[t]
         }
         let n = c.events, first = c.firstTime, last = c.lastTime
-        let goroutines = c.goroutines, procs = c.procs, threads = c.threads
         let gc = c.typeCounts[Int(Wire.gcBegin)], stw = c.typeCounts[Int(Wire.stwBegin)]
         let samples = c.typeCounts[Int(Wire.cpuSample)], tasks = c.typeCounts[Int(Wire.userTaskBegin)]
         let regions = c.typeCounts[Int(Wire.userRegionBegin)], logs = c.typeCounts[Int(Wire.userLog)]
         var kinds: [String: Int] = [:]
         for k in EventKind.allCases where byKind[Int(k.rawValue)] > 0 { kinds[k.description] = byKind[Int(k.rawValue)] }
-        formatVersion = trace.version.description
-        writtenBy = trace.version.writtenBy
-        fileBytes = trace.fileBytes
-        validBytes = trace.validBytes
+        formatVersion = version.description
+        writtenBy = version.writtenBy
+        self.fileBytes = fileBytes
+        self.validBytes = validBytes
         events = n
         eventsByKind = kinds
         firstTime = first
         lastTime = last
         durationNanoseconds = last - first
-        self.goroutines = goroutines.count
-        self.procs = procs.count
-        self.threads = threads.count
-        generations = trace.generations
+        goroutines = c.goroutines
+        procs = c.procs
+        threads = c.threads
+        self.generations = generations
         gcCycles = gc
         stwPauses = stw
         cpuSamples = samples
@@ -62,13 +70,24 @@ public struct TraceSummary: Sendable, Codable {
         self.logs = logs
         hasCPUSamples = samples > 0
         hasUserAnnotations = tasks + regions + logs > 0
-        strings = trace.tables.strings.count
-        stacks = trace.tables.stackCount
-        residentBytes = trace.events.encodedBytes
-        residentBytesPerEvent = n > 0 ? Double(trace.events.encodedBytes) / Double(n) : 0
-        error = trace.error?.description
-        lossMessage = trace.lossMessage
+        strings = tables.strings
+        stacks = tables.stacks
+        self.residentBytes = residentBytes
+        residentBytesPerEvent = residentBytes.map { n > 0 ? Double($0) / Double(n) : 0 }
+        self.error = error?.description
+        self.lossMessage = lossMessage
     }
+}
+
+/// What a summary needs of a census: its counts.
+struct CensusTotals {
+    var typeCounts: [Int]
+    var events: Int
+    var firstTime: Int64
+    var lastTime: Int64
+    var goroutines: Int
+    var procs: Int
+    var threads: Int
 }
 
 /// What one pass over the events counts for the summary; gathered while the trace loads so
@@ -87,6 +106,11 @@ public struct EventCensus: Sendable {
     public var goroutines: Set<Int64> { goroutineIDs }
     public var procs: Set<Int64> { procIDs }
     public var threads: Set<Int64> { threadIDs }
+
+    var totals: CensusTotals {
+        CensusTotals(typeCounts: typeCounts, events: events, firstTime: firstTime, lastTime: lastTime,
+                     goroutines: goroutineIDs.count, procs: procIDs.count, threads: threadIDs.count)
+    }
 
     public init() {}
 

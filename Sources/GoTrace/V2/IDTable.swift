@@ -120,3 +120,39 @@ final class IDTable<Value: BitwiseCopyable> {
         for i in 0..<capacity where entries[i].used { body(entries[i].key, entries[i].value) }
     }
 }
+
+/// A set of 64-bit IDs as a sparse bitmap: a word of 64 bits for each run of 64 IDs that has any,
+/// in an `IDTable`. Goroutine IDs count up from 1 and are never reused, so the IDs a busy trace
+/// creates (some 300,000 in the 50 MB benchmark trace) take a bit each rather than a hash entry,
+/// and two sets merge a word at a time. (A `Set<Int64>` of them cost a tenth of a streamed
+/// summary's time to build, and as much again to merge.)
+final class IDSet {
+    private let words = IDTable<UInt64>(capacity: 64)
+
+    @inline(__always) func insert(_ id: Int64) {
+        let key = id >> 6
+        let bit = UInt64(1) << UInt64(id & 63)
+        if let i = words.find(key) {
+            words[slot: i] |= bit
+        } else {
+            words.set(key, bit)
+        }
+    }
+
+    func formUnion(_ o: IDSet) {
+        o.words.forEach { key, w in
+            if let i = words.find(key) {
+                words[slot: i] |= w
+            } else {
+                words.set(key, w)
+            }
+        }
+    }
+
+    /// How many IDs.
+    var count: Int {
+        var n = 0
+        words.forEach { _, w in n += w.nonzeroBitCount }
+        return n
+    }
+}

@@ -560,6 +560,7 @@ final class Ordering {
             if pStates[slot: j].sweeping {
                 throw TraceError("discovered event already in-flight for when starting event GCSweepBegin")
             }
+            if speculative { sweepSeen.set(p, true) }
             pStates[slot: j].sweeping = true
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -570,14 +571,17 @@ final class Ordering {
                 if pStates[slot: j].sweeping { throw TraceError("found named active range already in first gen: {32 0}") }
                 pStates[slot: j].sweeping = true
             } else if !pStates[slot: j].sweeping {
-                throw TraceError("resource is missing active range: GCSweepBegin []")
+                guard guessSweeping(pid) else { throw TraceError("resource is missing active range: GCSweepBegin []") }
+                pStates[slot: j].sweeping = true
             }
+            if speculative { sweepSeen.set(pid, true) }
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
         case Wire.gcSweepEnd:
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .may)
             guard let j = pFind(p, guess: ProcWire.running, sweeping: true) else { throw TraceError("uninitialized proc \(p) found during \(Ordering.name(ev.type))") }
-            if !pStates[slot: j].sweeping { throw TraceError("tried to end event GCSweepBegin, but not in-flight") }
+            if !pStates[slot: j].sweeping && !guessSweeping(p) { throw TraceError("tried to end event GCSweepBegin, but not in-flight") }
+            if speculative { sweepSeen.set(p, true) }
             pStates[slot: j].sweeping = false
             push(ev.event(g, p, m), bad: ev.badMask)
             ok = true
@@ -647,6 +651,9 @@ final class Ordering {
     var assumedRegionEnds: [(id: Int64, depth: Int, task: UInt64, name: UInt32)] = []
     var assumedNoTask: [UInt64] = []
     var assumedGC: (seq: UInt64, state: UInt8)?
+    /// Procs whose sweep range the run has begun, ended or found active: until then, whether a
+    /// proc it guessed (from a ProcStatus, say) is sweeping is still open.
+    private let sweepSeen = IDTable<Bool>(capacity: 16)
     /// Set when the last TaskEnd was for a task the run has not seen begin: its parent and
     /// type are filled in from the real state when the run is adopted.
     var taskEndDeferred = false
@@ -670,6 +677,16 @@ final class Ordering {
     @inline(__always) func pFind(_ p: Int64, guess: UInt8, sweeping: Bool = false) -> Int? {
         if let i = pStates.find(p) { return i }
         return speculative ? pFault(p, PState(status: guess, seq: Seq(gen: 0, n: 0), sweeping: sweeping)) : nil
+    }
+
+    /// In a run: whether proc `p`'s guess may still say it was sweeping where the generation
+    /// starts (a GCSweepActive or GCSweepEnd says so, where its first sight, a ProcStatus at the
+    /// generation's start as a rule, guessed not); if so, the guess now says it was.
+    @inline(never) private func guessSweeping(_ p: Int64) -> Bool {
+        guard speculative, sweepSeen.find(p) == nil,
+              let k = assumedP.lastIndex(where: { $0.id == p }), assumedP[k].state != nil else { return false }
+        assumedP[k].state?.sweeping = true
+        return true
     }
 
     @inline(never) private func pFault(_ p: Int64, _ guess: PState) -> Int? {

@@ -72,6 +72,9 @@ struct HeapEntry {
     var bytesRead: Int { readQueue.isEmpty ? genReader.pos : takenPos }
     /// `genReader.pos` after the generation the stream is in was read.
     private var takenPos = 16
+    /// The string and stack tables' sizes once the generation the stream is in was read: what a
+    /// serial read holds by then (the tables may hold the next ones' entries too, read early).
+    private(set) var takenTableCounts = (strings: 0, stacks: 0)
     /// The next generation, read early so that the second core can order it (a read error is
     /// kept until the stream gets there, as are the file offsets before and after it).
     private var readQueue: [ReadGeneration] = []
@@ -147,6 +150,15 @@ struct HeapEntry {
     private var firstGenNumber: UInt64 = 0
     /// Generations read so far.
     var generations = 0
+    /// Whether the stream only counts (`TraceSummary.stream`): a generation ordered ahead is then
+    /// counted on the thread that ordered it, into `CensusCounter`s, and not handed out at all
+    /// (its Sync is). Set before the first event is read.
+    var censusMode = false
+    /// The counts of the generations ordered ahead and adopted in `censusMode`, added once the
+    /// stream has moved past each (before the Sync that follows it).
+    let adoptedCensus = CensusCounter()
+    /// The counts of the adopted generation the stream is in (`censusMode`).
+    private var censusRun: CensusCounter?
 
     init(buffer: UnsafeRawBufferPointer, minor: Int, tables: TraceTables) {
         self.buffer = buffer
@@ -342,6 +354,13 @@ struct HeapEntry {
                 replayPos = 0
                 replayCursor = PackedEvents.Cursor(emptyPacked)
             }
+            if let c = censusRun {
+                // The generation's events were counted where they were ordered: the time fix
+                // goes on from where they would have left it.
+                lastTs = max(c.fixedLast, lastTs &+ Int64(c.events))
+                adoptedCensus.merge(c, times: false)
+                censusRun = nil
+            }
             if minor < 26 {
                 // Go 1.22–1.25: an error reading the generation after this one comes after a
                 // Sync; no batch of a next generation (no spill) means the end.
@@ -360,6 +379,7 @@ struct HeapEntry {
             let next = readQueue.isEmpty ? readNextGeneration() : readQueue.removeFirst()
             let start = next.start
             takenPos = next.end
+            takenTableCounts = next.tableCounts
             let g: Generation?
             switch next.result {
             case .failure(let error):
@@ -397,7 +417,7 @@ struct HeapEntry {
                     if job.inline {
                         aheadAdoptedInline += 1
                     } else {
-                        aheadRunEvents += job.events.count
+                        aheadRunEvents += job.eventCount
                         aheadRunBytes += job.batchBytes
                     }
                     return installReplay(g, job, start: start)
@@ -547,6 +567,8 @@ struct HeapEntry {
         var aheadable: Bool
         var spill: GenerationReader.Spill? = nil
         var trailingError: TraceError? = nil
+        /// The string and stack tables' sizes once it was read.
+        var tableCounts = (strings: 0, stacks: 0)
     }
 
     /// Reads the generation after the last one read (queued or taken).
@@ -572,6 +594,7 @@ struct HeapEntry {
         }
         r.start = genReader.lastGenerationStart
         r.end = genReader.pos
+        r.tableCounts = (tables.strings.count, tables.stackCount)
         return r
     }
 
@@ -617,6 +640,12 @@ struct HeapEntry {
             }
             let entry = readQueue[target]
             guard case .success(let g?) = entry.result, entry.aheadable else { return }
+            // Ordered ahead already, by this thread while it waited (and the run before it was
+            // then thrown away, so that this thread orders that one itself): the next one.
+            if aheadJobs.contains(where: { $0.gen === g }) {
+                target += 1
+                continue
+            }
             let previous: Generation
             if target == 0 {
                 previous = current
@@ -663,12 +692,21 @@ struct HeapEntry {
         guard case .success(let next?) = readQueue[0].result, readQueue[0].aheadable,
               !aheadJobs.contains(where: { $0.gen === next }) else { return false }
         let bytes = V2Reader.batchBytes(next)
-        guard bytes <= AheadJob.maxBytes, bytes + job.batchBytes <= aheadMaxQueuedBytes else { return false }
+        guard bytes <= AheadJob.maxBytes else { return false }
+        // Counting, a run costs this thread what ordering the generation later would: any wait
+        // is better spent on it (and nothing is held packed).
+        if censusMode { return runInline(next, after: g, batchBytes: bytes) }
+        guard bytes + job.batchBytes <= aheadMaxQueuedBytes else { return false }
         // The run's events still to order, from its progress and the events per byte of the
         // runs so far (before the first, one per 5.3 bytes, as on the benchmark traces).
         let perByte = aheadRunBytes > 0 ? Double(aheadRunEvents) / Double(aheadRunBytes) : 1 / 5.3
         let left = Double(job.batchBytes) * perByte - Double(job.progress.load(ordering: .relaxed))
         guard left > 0.5 * Double(bytes) * perByte else { return false }
+        return runInline(next, after: g, batchBytes: bytes)
+    }
+
+    /// Orders generation `next` (the one after `g`) ahead on this thread, as the second core would.
+    private func runInline(_ next: Generation, after g: Generation, batchBytes bytes: Int) -> Bool {
         let run = makeJob(next, previous: g, batchBytes: bytes)
         run.inline = true
         run.reader.aheadRunDelay = 0
@@ -690,7 +728,9 @@ struct HeapEntry {
         o.aheadGen = g.number
         // The first generation's number, as the serial ordering will have it by then.
         o.initialGen = ordering.initialGen != 0 ? ordering.initialGen : firstGenNumber
-        return AheadJob(gen: g, reader: run, events: PackedEvents(pool: chunkPool), batchBytes: batchBytes)
+        let job = AheadJob(gen: g, reader: run, events: PackedEvents(pool: chunkPool), batchBytes: batchBytes)
+        if censusMode { job.census = CensusCounter() }
+        return job
     }
 
     /// Hands out generation `g`, ordered ahead by `job` and adopted.
@@ -699,6 +739,12 @@ struct HeapEntry {
         makeCurrent(g)
         // Its CPU samples are among the run's events.
         cpuCount = 0
+        if let c = job.census {
+            // Counted already: nothing to hand out but the Sync.
+            censusRun = c
+            if orderAhead { scheduleAhead(first: 1, current: g) }
+            return sync(for: g)
+        }
         replay = job
         replayPos = 0
         replayCount = job.events.count
@@ -730,7 +776,8 @@ struct HeapEntry {
         do {
             try setUpCursors(g)
             ordering.guessM = { [unowned self] m in self.guessContext(m) }
-            return try runLoop(g, job)
+            if let c = job.census { return try runLoop(g, job, into: c) }
+            return try runLoop(g, job, into: job.events)
         } catch {
             return false
         }
@@ -740,10 +787,9 @@ struct HeapEntry {
     /// up. (A typed-throwing function of its own, like the stream's `step`: inside `runAhead`'s
     /// do/catch the compiler kept `tryAdvance` out of line, a call per event.)
     @inline(never)
-    private func runLoop(_ g: Generation, _ job: AheadJob) throws(TraceError) -> Bool {
+    private func runLoop<Sink: AheadSink>(_ g: Generation, _ job: AheadJob, into events: Sink) throws(TraceError) -> Bool {
         var n = 0
         // Held here rather than loaded through `job` and `ordering` for every event.
-        let events = job.events
         let scratch = ordering.scratch
         while true {
             var bad: UInt8 = 0
@@ -754,7 +800,9 @@ struct HeapEntry {
             if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
                 let s = g.cpuSamples[cpuIdx]
                 cpuIdx += 1
-                events.append(Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack)), bad: 0)
+                withUnsafePointer(to: Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack))) {
+                    events.append($0, bad: 0)
+                }
                 continue
             }
             if frontier.isEmpty { break }
@@ -1116,6 +1164,11 @@ final class AheadJob: @unchecked Sendable {
     var queuedBehind = false
     /// Whether the stream's own thread made it, while it waited for the run before.
     var inline = false
+    /// The generation's counts instead of its events, for a stream that only counts
+    /// (`V2Reader.censusMode`).
+    var census: CensusCounter?
+    /// Events the run ordered.
+    var eventCount: Int { census?.events ?? events.count }
     let cancelled = Atomic<Bool>(false)
     /// Events ordered so far, updated every 4096 (the stream's estimate of how long it would wait).
     let progress = Atomic<Int>(0)
@@ -1148,8 +1201,23 @@ final class AheadJob: @unchecked Sendable {
     /// Orders the generation (on the worker's thread; the worker then signals `finished`).
     func run() {
         ok = reader.runAhead(gen, self)
+        // An ID the generation does not define: the stream orders it itself, for Go's error.
+        if census?.sawBadID == true { ok = false }
         events.finish()
     }
+}
+
+/// Where an ahead run puts the events it orders: packed for the stream to hand out, or counted.
+protocol AheadSink: AnyObject {
+    func append(_ e: UnsafePointer<Event>, bad: UInt8)
+    /// Events put so far.
+    var count: Int { get }
+}
+
+extension PackedEvents: AheadSink {}
+
+extension CensusCounter: AheadSink {
+    var count: Int { events }
 }
 
 /// The second core: a thread that runs the queued runs one after the other, in the order the

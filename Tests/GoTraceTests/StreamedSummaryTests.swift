@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import GoTrace
+
+/// `TraceSummary.stream` (each generation counted on the core that orders it) says exactly what
+/// the summary of the loaded trace says, resident bytes aside, whichever core ordered what.
+@Suite struct StreamedSummaryTests {
+    /// The summary as JSON with its keys sorted, resident bytes left out.
+    static func text(_ s: TraceSummary) throws -> String {
+        var s = s
+        s.residentBytes = nil
+        s.residentBytesPerEvent = nil
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: try e.encode(s), as: UTF8.self)
+    }
+
+    /// The loaded trace's summary, or its error.
+    static func loaded(_ bytes: TraceBytes) -> String {
+        do { return try text(TraceSummary(Trace.load(bytes: bytes))) } catch { return "error: \(error)" }
+    }
+
+    /// The streamed summary (with the reader set up by `setUp`), or its error, and the reader's
+    /// runs: adopted and the stream's own.
+    static func streamed(_ bytes: TraceBytes, ahead: Bool = true, setUp: (TraceReader) -> Void = { _ in }) -> (String, adopted: Int, inline: Int) {
+        do {
+            let r = try TraceReader(bytes: bytes, orderAhead: ahead)
+            setUp(r)
+            let s = try TraceSummary.stream(r, fileBytes: bytes.count)
+            return (try text(s), r.generationsOrderedAhead.adopted, r.aheadAdoptedInline)
+        } catch {
+            return ("error: \(error)", 0, 0)
+        }
+    }
+
+    @Test("every fixture: the streamed summary is the loaded one", arguments: Fixtures.all)
+    func fixtures(name: String) throws {
+        let bytes = try TraceBytes(path: Fixtures.tracePath(name))
+        let want = Self.loaded(bytes)
+        let (got, adopted, _) = Self.streamed(bytes)
+        #expect(got == want)
+        #expect(!want.hasPrefix("error"))
+        if name.hasSuffix("-truncated") { #expect(want.contains("\"lossMessage\":\"Lost ")) }
+        // Generations counted where they were ordered, not handed over.
+        if name.hasPrefix("generations-") && Fixtures.v2(with: "parsed").contains(name) { #expect(adopted >= 3, "\(name): \(adopted) generations adopted") }
+        // And with everything ordered on this thread.
+        let (serial, _, _) = Self.streamed(bytes, ahead: false)
+        #expect(serial == want)
+    }
+
+    @Test("a second core slower than the stream: the stream counts runs of its own while it waits", arguments: ["generations-go1.27.3", "generations-go1.25.5"])
+    func slowRuns(name: String) throws {
+        let bytes = try TraceBytes(path: Fixtures.tracePath(name))
+        let want = Self.loaded(bytes)
+        for oneAtATime in [false, true] {
+            let (got, adopted, inline) = Self.streamed(bytes) {
+                $0.aheadRunDelay = 0.05
+                $0.aheadOneRunAtATime = oneAtATime
+            }
+            #expect(got == want, "one at a time \(oneAtATime)")
+            // Most of the generations, including after a run thrown away (a run of the stream's
+            // own is then still queued for the next one: the second core goes on after it).
+            #expect(adopted >= 6, "one at a time \(oneAtATime): \(adopted) adopted")
+            // Counting, a run of its own costs the stream no more than ordering later would:
+            // it makes one whenever it would wait, one run queued or two.
+            #expect(inline >= 1, "one at a time \(oneAtATime): \(inline) runs of its own")
+        }
+    }
+
+    @Test("cut and corrupted copies: the streamed summary is the loaded one, or the same error", arguments: ["generations-go1.27.3", "generations-go1.25.5", "timers-go1.27.3"])
+    func damaged(name: String) throws {
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.tracePath(name))))
+        var copies: [[UInt8]] = []
+        let step = max(1, data.count / 40)
+        for cut in stride(from: 16, to: data.count, by: step) { copies.append(Array(data[0..<cut])) }
+        var rng = SplitMix(seed: UInt64(data.count) &+ 7)
+        for _ in 0..<100 {
+            var d = data
+            for _ in 0..<2 {
+                let i = 16 + Int(rng.next() % UInt64(d.count - 16))
+                d[i] = [0x00, 0xff, 0x80, d[i] ^ 0x5a, d[i] &+ 1, d[i] &- 1][Int(rng.next() % 6)]
+            }
+            copies.append(d)
+        }
+        var adopted = 0, broken = 0
+        for (k, d) in copies.enumerated() {
+            let want = Self.loaded(TraceBytes(bytes: d))
+            let (got, a, _) = Self.streamed(TraceBytes(bytes: d)) { if k % 5 == 0 { $0.aheadRunDelay = 0.005 } }
+            adopted += a
+            if want.hasPrefix("error") || want.contains("\"error\":") { broken += 1 }
+            #expect(got == want, "\(name) copy \(k)")
+        }
+        #expect(adopted > 0)
+        #expect(broken > 0)
+    }
+
+    @Test("the time fix after a generation counted elsewhere: max(its own fixed last, last + events)")
+    func fixedLastComposes() {
+        var rng = SplitMix(seed: 42)
+        for _ in 0..<300 {
+            let n = Int(rng.next() % 40)
+            // Times that often do not increase, around a start that may be above them.
+            let times = (0..<n).map { _ in Int64(rng.next() % 60) }
+            let start = Int64(rng.next() % 80)
+            var serial = start
+            for t in times { serial = t > serial ? t : serial + 1 }
+            let c = CensusCounter()
+            for t in times {
+                withUnsafePointer(to: Event(type: 1, time: t, goroutine: noID, proc: noID, thread: noID)) { c.append($0, bad: 0) }
+            }
+            #expect(max(c.fixedLast, start &+ Int64(c.events)) == serial, "\(times) from \(start)")
+        }
+    }
+
+    @Test("IDSet counts and merges like Set<Int64>, dense, sparse, negative and huge IDs")
+    func idSet() {
+        var rng = SplitMix(seed: 9)
+        let a = IDSet(), b = IDSet()
+        var sa = Set<Int64>(), sb = Set<Int64>()
+        for i in 0..<20_000 {
+            let id: Int64
+            switch i % 4 {
+            case 0: id = Int64(rng.next() % 5_000)  // dense
+            case 1: id = Int64(bitPattern: rng.next())  // anywhere, negative too
+            case 2: id = Int64.max - Int64(rng.next() % 100)
+            default: id = Int64.min + Int64(rng.next() % 100)
+            }
+            if rng.next() % 2 == 0 { a.insert(id); sa.insert(id) } else { b.insert(id); sb.insert(id) }
+        }
+        #expect(a.count == sa.count)
+        #expect(b.count == sb.count)
+        a.formUnion(b)
+        #expect(a.count == sa.union(sb).count)
+    }
+}
