@@ -23,14 +23,21 @@ final class CensusCounter {
     private var goroutines = IDSet()
     private var procs = IDSet()
     private var threads = IDSet()
-    private var lastThread: Int64 = -1
+    /// The threads seen last, by their low bits: a trace has a handful, and the events come from
+    /// one and then another, so nearly every event's thread is here and needs no set lookup.
+    private let recentThreads: UnsafeMutablePointer<Int64>
 
     init() {
         typeCounts = .allocate(capacity: 256)
         typeCounts.initialize(repeating: 0, count: 256)
+        recentThreads = .allocate(capacity: 16)
+        recentThreads.initialize(repeating: -1, count: 16)
     }
 
-    deinit { typeCounts.deallocate() }
+    deinit {
+        typeCounts.deallocate()
+        recentThreads.deallocate()
+    }
 
     /// Counts one event (`bad`: its unresolved-ID mask, as the ordering gives it).
     @inline(__always) func append(_ e: UnsafePointer<Event>, bad: UInt8) {
@@ -42,8 +49,9 @@ final class CensusCounter {
         typeCounts[Int(e.pointee.type)] &+= 1
         if bad != 0 { sawBadID = true }
         let m = e.pointee.thread
-        if m != lastThread {
-            lastThread = m
+        let slot = recentThreads + Int(truncatingIfNeeded: m & 15)
+        if slot.pointee != m {
+            slot.pointee = m
             if m >= 0 { threads.insert(m) }
         }
         switch e.pointee.type {
@@ -84,7 +92,7 @@ final class CensusCounter {
         goroutines = IDSet()
         procs = IDSet()
         threads = IDSet()
-        lastThread = -1
+        recentThreads.update(repeating: -1, count: 16)
     }
 
     /// The counts, for a summary.

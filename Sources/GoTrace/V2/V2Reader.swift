@@ -104,12 +104,12 @@ struct HeapEntry {
     }()
     /// For an ahead run: the generation before its own (its threads' last events give the guesses).
     fileprivate var aheadPrevious: Generation?
-    /// For an ahead run: how many goroutines the last run looked at and how many the stream's
-    /// state holds, to size its tables (which would otherwise grow from empty every time) on its
-    /// own thread. The goroutine states are sized by the live ones only: sized by all those a
-    /// generation looks at (ten times as many in a busy trace), the table spreads the few live
-    /// ones over megabytes, and nearly every event's lookup misses the cache.
-    fileprivate var aheadSizes = (seen: 0, live: 0)
+    /// For an ahead run: how many goroutines the stream's state holds, to size the run's table
+    /// (which would otherwise grow from empty every time) on its own thread. Sized by the live
+    /// ones only: sized by all those a generation looks at (ten times as many in a busy trace),
+    /// the table spreads the few live ones over megabytes, and nearly every event's lookup
+    /// misses the cache.
+    fileprivate var aheadLive = 0
     /// Generations ordered ahead and adopted, runs thrown away, and adopted runs that were
     /// queued behind another (for tests).
     var aheadAdopted: Int { aheadAdoptedNumbers.count }
@@ -117,8 +117,6 @@ struct HeapEntry {
     private(set) var aheadAdoptedBehind = 0
     /// Memory for the runs' packed events.
     private let chunkPool = ChunkPool()
-    /// Goroutines the last run looked at (to size the next run's tables).
-    private var aheadGoroutines = 0
     /// Whether the stream had to wait for a run it took: the next run queued behind another
     /// then goes on the generation three places on, not two, so that this core orders two in a
     /// row and the second one catches up (see `scheduleAhead`). (A run costs more per event than
@@ -409,7 +407,6 @@ struct HeapEntry {
                         job.finished.wait()
                     }
                 }
-                aheadGoroutines = job.reader.ordering.gSeen.count
                 if job.ok, let fills = ordering.adopt(job.reader.ordering, taskEnds: job.taskEnds.map(\.id)) {
                     job.taskEndFills = fills
                     aheadAdoptedNumbers.append(g.number)
@@ -722,7 +719,7 @@ struct HeapEntry {
         run.orderAhead = false
         run.aheadPrevious = previous
         let o = run.ordering
-        run.aheadSizes = (seen: aheadGoroutines, live: ordering.gStates.count)
+        run.aheadLive = ordering.gStates.count
         run.aheadRunDelay = aheadRunDelay
         o.speculative = true
         o.aheadGen = g.number
@@ -771,8 +768,7 @@ struct HeapEntry {
     /// Orders the whole of generation `g` on the calling thread into `job` (the ahead run).
     fileprivate func runAhead(_ g: Generation, _ job: AheadJob) -> Bool {
         if aheadRunDelay > 0 { Thread.sleep(forTimeInterval: aheadRunDelay) }
-        ordering.gSeen.reserve(aheadSizes.seen)
-        ordering.gStates.reserve(aheadSizes.live)
+        ordering.gStates.reserve(aheadLive)
         do {
             try setUpCursors(g)
             ordering.guessM = { [unowned self] m in self.guessContext(m) }
