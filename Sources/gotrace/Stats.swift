@@ -73,7 +73,7 @@ struct Stats: ParsableCommand {
         if s.validBytes != s.fileBytes { row("Valid", "\(Trace.byteCount(s.validBytes))") }
         row("Duration", Duration(s.durationNanoseconds))
         row("Events", "\(s.events)")
-        for (k, v) in s.eventsByKind.sorted(by: { $0.value > $1.value }) { row("  " + k, "\(v)") }
+        for (k, v) in s.eventsByKind.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) { row("  " + k, "\(v)") }
         row("Goroutines", "\(s.goroutines)")
         row("Procs", "\(s.procs)")
         row("Threads", "\(s.threads)")

@@ -77,6 +77,31 @@ import Testing
         #expect(sorted.status == 0 && sorted.out.contains("Sched wait time"))
     }
 
+    @Test("stats: loaded, streamed and counted say the same, on a clean and a truncated trace")
+    func stats() throws {
+        for name in ["annotations-go1.27.3", "timers-go1.27.3-truncated"] {
+            let path = GoroutineGoldens.tracePath(name)
+            let loaded = try Self.run(["stats", path]), streamed = try Self.run(["stats", "--stream", path])
+            #expect(loaded.status == 0 && streamed.status == 0, "\(name): \(loaded.err) \(streamed.err)")
+            // Every row but the loaded store's size and the time taken.
+            func rows(_ s: String) -> [Substring] {
+                s.split(separator: "\n").filter { !$0.hasPrefix("Read in") && !$0.hasPrefix("Resident events") }
+            }
+            #expect(rows(streamed.out) == rows(loaded.out), "\(name)")
+            #expect(loaded.out.contains("Resident events") && !streamed.out.contains("Resident events"))
+            #expect(streamed.err == loaded.err)
+            if name.hasSuffix("-truncated") { #expect(streamed.err.contains("Lost ")) }
+            let events = try #require(rows(loaded.out).first { $0.hasPrefix("Events ") }?.split(separator: " ").last)
+            let counted = try Self.run(["stats", "--count-events", path])
+            if name.hasSuffix("-truncated") {
+                // The event stream itself stops at the error, with Go's message and no count.
+                #expect(counted.status != 0 && !counted.err.isEmpty)
+            } else {
+                #expect(counted.status == 0 && counted.out == "events=\(events)\n", "\(counted.out)")
+            }
+        }
+    }
+
     @Test("tasks, regions and logs")
     func annotations() throws {
         let golden = try GoroutineGoldens.golden("annotations-go1.27.3")
