@@ -105,18 +105,7 @@ import Testing
     @Test("cut and corrupted copies read the same ahead and serially", arguments: ["generations-go1.27.3", "generations-go1.26.6", "timers-go1.27.3", "generations-go1.25.5", "generations-go1.22.10"])
     func damaged(name: String) throws {
         let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.tracePath(name))))
-        var copies: [[UInt8]] = []
-        let step = max(1, data.count / 60)
-        for cut in stride(from: 16, to: data.count, by: step) { copies.append(Array(data[0..<cut])) }
-        var rng = SplitMix(seed: UInt64(data.count))
-        for _ in 0..<150 {
-            var d = data
-            for _ in 0..<2 {
-                let i = 16 + Int(rng.next() % UInt64(d.count - 16))
-                d[i] = [0x00, 0xff, 0x80, d[i] ^ 0x5a, d[i] &+ 1, d[i] &- 1][Int(rng.next() % 6)]
-            }
-            copies.append(d)
-        }
+        let copies = DamagedCopies.of(data, cuts: 60, corrupted: 150, seed: UInt64(data.count))
         var adopted = 0, discarded = 0, inlineRuns = 0
         for (k, d) in copies.enumerated() {
             let (serial, _, _, _) = OrderAheadTests.read(TraceBytes(bytes: d), ahead: false)

@@ -70,18 +70,7 @@ import Testing
     @Test("cut and corrupted copies: the streamed summary is the loaded one, or the same error", arguments: ["generations-go1.27.3", "generations-go1.25.5", "timers-go1.27.3"])
     func damaged(name: String) throws {
         let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.tracePath(name))))
-        var copies: [[UInt8]] = []
-        let step = max(1, data.count / 40)
-        for cut in stride(from: 16, to: data.count, by: step) { copies.append(Array(data[0..<cut])) }
-        var rng = SplitMix(seed: UInt64(data.count) &+ 7)
-        for _ in 0..<100 {
-            var d = data
-            for _ in 0..<2 {
-                let i = 16 + Int(rng.next() % UInt64(d.count - 16))
-                d[i] = [0x00, 0xff, 0x80, d[i] ^ 0x5a, d[i] &+ 1, d[i] &- 1][Int(rng.next() % 6)]
-            }
-            copies.append(d)
-        }
+        let copies = DamagedCopies.of(data, cuts: 40, corrupted: 100, seed: UInt64(data.count) &+ 7)
         var adopted = 0, broken = 0
         for (k, d) in copies.enumerated() {
             let want = Self.loaded(TraceBytes(bytes: d))

@@ -1,5 +1,6 @@
 import GoTrace
 import GoTraceAnalysis
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,6 +38,13 @@ func check(_ ok: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
 func checkError(_ e: TraceError) {
     check(!e.message.isEmpty, "empty TraceError message")
     check(!e.description.isEmpty, "empty TraceError description")
+}
+
+/// A summary as JSON with sorted keys (to compare two).
+func summaryText(_ s: TraceSummary) -> String {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return (try? e.encode(s)).map { String(decoding: $0, as: UTF8.self) } ?? "unencodable"
 }
 
 func run(_ file: [UInt8]) {
@@ -87,6 +95,7 @@ func run(_ file: [UInt8]) {
     }
 
     // 2. The whole-trace loader, its stored events re-read, and its summary.
+    var loadedSummary: TraceSummary?
     do {
         let t = try Trace.load(bytes: bytes)
         if let e = t.error { checkError(e) }
@@ -105,9 +114,26 @@ func run(_ file: [UInt8]) {
             sink &+= Int(truncatingIfNeeded: last.time)
         }
         let s = TraceSummary(t)
+        loadedSummary = s
         sink &+= s.events &+ (t.lossMessage?.utf8.count ?? 0)
     } catch {
         checkError(error)
+    }
+
+    // 2b. The streamed summary (generations counted on the thread that orders them) is the
+    // loaded one, but for the resident bytes; it fails where loading fails.
+    do {
+        let s = try TraceSummary.stream(bytes: bytes)
+        if var l = loadedSummary {
+            l.residentBytes = nil
+            l.residentBytesPerEvent = nil
+            check(summaryText(s) == summaryText(l), "streamed summary differs from the loaded one")
+        } else {
+            check(false, "streamed summary of a trace that does not load")
+        }
+    } catch {
+        checkError(error)
+        check(loadedSummary == nil, "streamed summary failed where loading did not: \(error)")
     }
 
     // 3. The raw record views.
