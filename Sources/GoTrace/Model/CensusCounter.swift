@@ -64,6 +64,12 @@ final class CensusCounter {
         }
     }
 
+    /// Counts `n` events at `events` (the stream's batches: one call a batch, the counting
+    /// inlined in its loop; called per event, it was a call per event).
+    func append(_ events: UnsafePointer<Event>, count n: Int) {
+        for i in 0..<n { append(events + i, bad: 0) }
+    }
+
     /// Adds another counter's events. `times`: whether its first and last times count too (not
     /// for a generation counted on another thread, whose times are as ordered, before the
     /// stream's fix).

@@ -35,7 +35,7 @@ extension TraceSummary {
                 info.generations = reader.generationsRead
                 break
             }
-            for i in 0..<k { pending.append(base + i, bad: 0) }
+            pending.append(base, count: k)
             // A Sync ends a batch read, and the generations counted ahead before it are in
             // `adopted` by then.
             if batch[k - 1].type == Wire.syncEvent {

@@ -690,8 +690,8 @@ struct HeapEntry {
               !aheadJobs.contains(where: { $0.gen === next }) else { return false }
         let bytes = V2Reader.batchBytes(next)
         guard bytes <= AheadJob.maxBytes else { return false }
-        // Counting, a run costs this thread what ordering the generation later would: any wait
-        // is better spent on it (and nothing is held packed).
+        // Counting, a run costs this thread about what ordering the generation later would (a
+        // little more, for the guesses): any wait is better spent on it (and nothing is packed).
         if censusMode { return runInline(next, after: g, batchBytes: bytes) }
         guard bytes + job.batchBytes <= aheadMaxQueuedBytes else { return false }
         // The run's events still to order, from its progress and the events per byte of the
