@@ -116,9 +116,10 @@ import Testing
             }
             if rng.next() % 2 == 0 { a.insert(id); sa.insert(id) } else { b.insert(id); sb.insert(id) }
         }
-        #expect(a.count == sa.count)
-        #expect(b.count == sb.count)
+        #expect(a.count == sa.count && a.members == sa)
+        #expect(b.count == sb.count && b.members == sb)
+        #expect(sa.allSatisfy { a.contains($0) } && !sb.subtracting(sa).contains { a.contains($0) })
         a.formUnion(b)
-        #expect(a.count == sa.union(sb).count)
+        #expect(a.count == sa.union(sb).count && a.members == sa.union(sb))
     }
 }

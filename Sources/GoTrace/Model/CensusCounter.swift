@@ -1,10 +1,10 @@
-/// `EventCensus`'s counting in raw memory, for the threads that order a trace's events: the
-/// streamed summary (`TraceSummary.stream`) counts each generation on the thread that orders it,
-/// so that a generation ordered ahead on the second core is counted there and never handed over
-/// (packing an event for the stream and replaying it cost some 26 ns of the 65 a run takes).
-/// Counts the same things as `EventCensus.add`, and also where the stream's time fix would leave
-/// the last time if the events were all there were (`fixedLast`), which is what the stream needs
-/// to go on fixing times after a generation counted elsewhere.
+/// The counting behind `EventCensus`, in raw memory: the loader counts the events it stores with
+/// it, and the streamed summary (`TraceSummary.stream`) counts each generation on the thread that
+/// orders it, so that a generation ordered ahead on the second core is counted there and never
+/// handed over (packing an event for the stream and replaying it cost some 26 ns of the 65 a run
+/// takes). Also keeps where the stream's time fix would leave the last time if the events were
+/// all there were (`fixedLast`), which is what the stream needs to go on fixing times after a
+/// generation counted elsewhere.
 final class CensusCounter {
     /// Events of each wire type (index = type, 255 = Sync).
     let typeCounts: UnsafeMutablePointer<Int>
@@ -99,6 +99,11 @@ final class CensusCounter {
         procs = IDSet()
         threads = IDSet()
         recentThreads.update(repeating: -1, count: 16)
+    }
+
+    /// The IDs seen: goroutines, procs and threads.
+    var ids: (goroutines: Set<Int64>, procs: Set<Int64>, threads: Set<Int64>) {
+        (goroutines.members, procs.members, threads.members)
     }
 
     /// The counts, for a summary.

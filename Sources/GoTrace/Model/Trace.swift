@@ -57,14 +57,15 @@ public final class Trace: @unchecked Sendable {
             // Drop the events of the broken generation: re-store the valid prefix.
             let trimmed = EventStore()
             var c = store.cursor()
-            census = EventCensus()
+            let counter = CensusCounter()
             for _ in 0..<validEvents {
                 if let e = c.next() {
                     trimmed.append(e)
-                    census.add(e)
+                    withUnsafePointer(to: e) { counter.append($0, bad: 0) }
                 }
             }
             store = trimmed
+            census = EventCensus(counter)
         }
         return Trace(version: reader.version, tables: reader.tables, events: store, census: census, error: info.error,
                      fileBytes: bytes.count, validBytes: info.validBytes, generations: info.generations)
@@ -105,14 +106,14 @@ final class StoreSink: @unchecked Sendable {
     private let queue = DispatchQueue(label: "gotrace.store")
     private let slots = DispatchSemaphore(value: 4)
     private let store = EventStore()
-    private var census = EventCensus()
+    private let census = CensusCounter()
 
     func send(_ batch: [Event]) {
         slots.wait()
         queue.async {
-            for e in batch {
-                self.store.append(e)
-                self.census.add(e)
+            for e in batch { self.store.append(e) }
+            batch.withUnsafeBufferPointer { b in
+                if let base = b.baseAddress { self.census.append(base, count: b.count) }
             }
             self.slots.signal()
         }
@@ -121,6 +122,6 @@ final class StoreSink: @unchecked Sendable {
     /// Waits for every batch, then hands over the store and the counts.
     func finish() -> (EventStore, EventCensus) {
         queue.sync {}
-        return (store, census)
+        return (store, EventCensus(census))
     }
 }

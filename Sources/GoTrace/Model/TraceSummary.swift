@@ -101,7 +101,6 @@ public struct EventCensus: Sendable {
     private var goroutineIDs = Set<Int64>()
     private var procIDs = Set<Int64>()
     private var threadIDs = Set<Int64>()
-    private var lastThread: Int64 = -1
 
     public var goroutines: Set<Int64> { goroutineIDs }
     public var procs: Set<Int64> { procIDs }
@@ -114,23 +113,14 @@ public struct EventCensus: Sendable {
 
     public init() {}
 
-    @inline(__always)
-    public mutating func add(_ e: Event) {
-        if events == 0 { firstTime = e.time }
-        lastTime = e.time
-        events += 1
-        typeCounts[Int(e.type)] += 1
-        if e.thread != lastThread {
-            lastThread = e.thread
-            if e.thread >= 0 { threadIDs.insert(e.thread) }
-        }
-        switch e.type {
-        case Wire.goCreate, Wire.goCreateBlocked, Wire.goCreateSyscall, Wire.goStatus, Wire.goStatusStack:
-            goroutineIDs.insert(Int64(bitPattern: e.a0))
-        case Wire.procStatus, Wire.procStart:
-            procIDs.insert(Int64(bitPattern: e.a0))
-        default:
-            break
-        }
+    /// What `counter` counted (the one counting, `CensusCounter.append`, is shared with the
+    /// streamed summary).
+    init(_ counter: CensusCounter) {
+        let t = counter.totals
+        typeCounts = t.typeCounts
+        events = t.events
+        firstTime = t.firstTime
+        lastTime = t.lastTime
+        (goroutineIDs, procIDs, threadIDs) = counter.ids
     }
 }
