@@ -220,8 +220,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "n/a"; 
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print "n/a"; else printf "%.0f", k / 1024 }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s == "") print "n/a"; else if (s + 0 == 0) print "inf"; else printf "%.1f", b / 1e6 / s }'; }
 
-HEADER=(size_MB events ref_s stream_s stream_speedup stream_RSS_MiB events_s events_speedup events_RSS_MiB load_s load_speedup ref_RSS_MiB load_RSS_MiB ref_MB/s stream_MB/s)
-MD_HEADER=("size (MB)" "events" "reference wall (s)" "gotrace streamed summary wall (s)" "summary speed-up" "gotrace streamed summary peak RSS (MiB)" "gotrace ordered event stream wall (s)" "event stream speed-up" "gotrace event stream peak RSS (MiB)" "gotrace load+summary wall (s)" "load speed-up" "reference peak RSS (MiB)" "gotrace load peak RSS (MiB)" "reference MB/s" "gotrace summary MB/s")
+HEADER=(size_MB events ref_s summary_s summary_speedup summary_RSS_MiB events_s events_speedup events_RSS_MiB load_s load_speedup ref_RSS_MiB load_RSS_MiB ref_MB/s summary_MB/s)
+MD_HEADER=("size (MB)" "events" "reference wall (s)" "gotrace stats (streamed summary) wall (s)" "summary speed-up" "gotrace stats peak RSS (MiB)" "gotrace stats --count-events (ordered event stream) wall (s)" "event stream speed-up" "gotrace event stream peak RSS (MiB)" "gotrace stats --load wall (s)" "load speed-up" "reference peak RSS (MiB)" "gotrace load peak RSS (MiB)" "reference MB/s" "gotrace summary MB/s")
 if [ "$WITH_GTT" = 1 ]; then
     HEADER+=(gtt_s gtt_RSS_MiB)
     MD_HEADER+=("go tool trace -pprof=sched wall (s)" "go tool trace peak RSS (MiB)")
@@ -254,10 +254,10 @@ for s in $SIZES; do
         ref_wall="" ref_rss=""
     fi
 
-    log "${s} MB: gotrace stats"
+    log "${s} MB: gotrace stats --load"
     gt_wall="" gt_rss=""
     if [ -x "$GOTRACE_BIN" ]; then
-        measure gt "$GOTRACE_BIN" stats "$f"
+        measure gt "$GOTRACE_BIN" stats --load "$f"
         if [ "$M_OK" = 1 ]; then
             gt_wall=$M_WALL gt_rss=$M_RSS
             # Cross-check the event count if gotrace prints one.
@@ -267,7 +267,7 @@ for s in $SIZES; do
             fi
         else
             FAILED=1
-            NOTES+=("${s} MB: gotrace stats failed: $(tail -n 3 "$WORK/gt.err" | tr '\n' ' ')")
+            NOTES+=("${s} MB: gotrace stats --load failed: $(tail -n 3 "$WORK/gt.err" | tr '\n' ' ')")
         fi
     else
         FAILED=1
@@ -278,12 +278,14 @@ for s in $SIZES; do
     # its generation, nothing kept), and the ordered event stream itself (every event handed
     # to one loop in order and counted): the reference reads the events like the latter.
     st_wall="" st_rss="" ev_wall="" ev_rss=""
-    for mode in stream count-events; do
-        log "${s} MB: gotrace stats --$mode"
+    # (`gotrace stats` streams by default; --load builds the store.)
+    for mode in summary count-events; do
+        flags=(); [ "$mode" = summary ] || flags=(--"$mode")
+        log "${s} MB: gotrace stats ${flags[*]}"
         [ -x "$GOTRACE_BIN" ] || break
-        measure gts "$GOTRACE_BIN" stats --"$mode" "$f"
+        measure gts "$GOTRACE_BIN" stats "${flags[@]}" "$f"
         if [ "$M_OK" = 1 ]; then
-            if [ "$mode" = stream ]; then
+            if [ "$mode" = summary ]; then
                 st_wall=$M_WALL st_rss=$M_RSS
                 st_events="$(sed -n 's/^Events  *\([0-9]*\)$/\1/p' "$WORK/gts.out")"
             else
@@ -291,12 +293,12 @@ for s in $SIZES; do
                 st_events="$(sed -n 's/^events=\([0-9]*\)$/\1/p' "$WORK/gts.out")"
             fi
             if [ -n "$events" ] && [ "$st_events" != "$events" ]; then
-                NOTES+=("${s} MB: gotrace stats --$mode counts $st_events events, the reference $events")
+                NOTES+=("${s} MB: gotrace stats ${flags[*]} counts $st_events events, the reference $events")
                 FAILED=1
             fi
         else
             FAILED=1
-            NOTES+=("${s} MB: gotrace stats --$mode failed: $(tail -n 3 "$WORK/gts.err" | tr '\n' ' ')")
+            NOTES+=("${s} MB: gotrace stats ${flags[*]} failed: $(tail -n 3 "$WORK/gts.err" | tr '\n' ' ')")
         fi
     done
 
@@ -366,7 +368,7 @@ RESULTS="$BENCH_DIR/results.md"
     echo "- machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
     echo "- traces: Benchmarks/busy ($BUSY_KEY) written by $BUSY_GOVER"
     echo "- reference: Benchmarks/traceparse (internal/trace of $GOVER)"
-    echo "- gotrace: \`$GOTRACE_BIN stats\`$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null | sed 's/^/ at /' || true)"
+    echo "- gotrace: \`$GOTRACE_BIN stats\` (and \`--count-events\`, \`--load\`)$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null | sed 's/^/ at /' || true)"
     echo "- wall time and peak RSS from /usr/bin/time; best of $REPEAT run(s); page cache warm"
     echo
     (IFS='|'; echo "|${MD_HEADER[*]}|")

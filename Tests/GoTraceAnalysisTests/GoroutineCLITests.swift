@@ -81,7 +81,7 @@ import Testing
     func stats() throws {
         for name in ["annotations-go1.27.3", "timers-go1.27.3-truncated"] {
             let path = GoroutineGoldens.tracePath(name)
-            let loaded = try Self.run(["stats", path]), streamed = try Self.run(["stats", "--stream", path])
+            let loaded = try Self.run(["stats", "--load", path]), streamed = try Self.run(["stats", path])
             #expect(loaded.status == 0 && streamed.status == 0, "\(name): \(loaded.err) \(streamed.err)")
             // Every row but the loaded store's size and the time taken.
             func rows(_ s: String) -> [Substring] {
@@ -100,6 +100,9 @@ import Testing
                 #expect(counted.status == 0 && counted.out == "events=\(events)\n", "\(counted.out)")
             }
         }
+        // --count-events keeps nothing, so there is no store to size.
+        let both = try Self.run(["stats", "--load", "--count-events", GoroutineGoldens.tracePath("annotations-go1.27.3")])
+        #expect(both.status != 0 && both.err.contains("--load and --count-events"), "\(both.err)")
     }
 
     @Test("tasks, regions and logs")
