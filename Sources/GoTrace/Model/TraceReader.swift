@@ -186,6 +186,13 @@ public final class TraceReader {
         get { v2?.aheadRunDelay ?? 0 }
         set { v2?.aheadRunDelay = newValue }
     }
+    /// Seconds the second core waits before it takes each queued run, and the queued runs the
+    /// stream reached before it did and ordered itself (counting; tests).
+    var aheadTakeDelay: Double {
+        get { v2?.aheadTakeDelay ?? 0 }
+        set { v2?.aheadTakeDelay = newValue }
+    }
+    var aheadClaimed: Int { v2?.aheadClaimed ?? 0 }
     /// Runs the stream made itself while it waited for one, and whether it may (tests).
     var aheadAdoptedInline: Int { v2?.aheadAdoptedInline ?? 0 }
     var aheadInlineAllowed: Bool {
