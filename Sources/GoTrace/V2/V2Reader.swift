@@ -640,33 +640,37 @@ struct HeapEntry {
     private func scheduleShared(first: Int, current: Generation) {
         let limit = aheadMaxQueuedBytes == 0 ? 1 : 2
         var target = first
-        if let last = aheadJobs.last, let k = readQueue.firstIndex(where: { r in
-            if case .success(let g?) = r.result { return g === last.gen }
-            return false
-        }) {
-            target = max(target, k + 1)
-        }
+        if let last = aheadJobs.last, let k = queueIndex(of: last.gen) { target = max(target, k + 1) }
         while aheadJobs.count(where: { !$0.inline }) < limit {
-            while readQueue.count <= target {
-                guard canReadMore else { return }
-                readQueue.append(readNextGeneration())
-            }
-            let entry = readQueue[target]
-            guard case .success(let g?) = entry.result, entry.aheadable else { return }
-            let previous: Generation
-            if target == 0 {
-                previous = current
-            } else if case .success(let p?) = readQueue[target - 1].result {
-                previous = p
-            } else {
-                return
-            }
+            guard let (g, previous) = aheadable(at: target, current: current) else { return }
             let job = makeJob(g, previous: previous, batchBytes: V2Reader.batchBytes(g))
             job.queuedBehind = aheadJobs.contains { !$0.inline }
             aheadJobs.append(job)
             worker.submit(job)
             target += 1
         }
+    }
+
+    /// Where generation `g` is in `readQueue`.
+    private func queueIndex(of g: Generation) -> Int? {
+        readQueue.firstIndex { r in
+            if case .success(let q?) = r.result { return q === g }
+            return false
+        }
+    }
+
+    /// The generation at `readQueue[target]` (read up to there first) and the one before it
+    /// (`current` for 0), if it may be ordered ahead.
+    private func aheadable(at target: Int, current: Generation) -> (Generation, previous: Generation)? {
+        while readQueue.count <= target {
+            guard canReadMore else { return nil }
+            readQueue.append(readNextGeneration())
+        }
+        let entry = readQueue[target]
+        guard case .success(let g?) = entry.result, entry.aheadable else { return nil }
+        if target == 0 { return (g, current) }
+        guard case .success(let p?) = readQueue[target - 1].result else { return nil }
+        return (g, p)
     }
 
     /// Queues runs for the second core on every other generation: if none is queued, on
@@ -677,10 +681,7 @@ struct HeapEntry {
     private func scheduleAhead(first: Int, current: Generation) {
         var target = first
         if let last = aheadJobs.last(where: { !$0.inline }) {
-            guard let k = readQueue.firstIndex(where: { r in
-                if case .success(let g?) = r.result { return g === last.gen }
-                return false
-            }) else { return }
+            guard let k = queueIndex(of: last.gen) else { return }
             // After a late run, one generation more for this core. Only here, where a run is
             // still queued: with big generations (one run at a time) this core would order two
             // big ones in a row while the other waits, which measured slower (1 GB Go 1.25
@@ -695,25 +696,12 @@ struct HeapEntry {
             // A second run only for generations about as small as the first's (checked before
             // reading one more: the read holds its tables and pages).
             if let queued = workerRuns.first, queued.batchBytes * 2 > aheadMaxQueuedBytes { return }
-            while readQueue.count <= target {
-                guard canReadMore else { return }
-                readQueue.append(readNextGeneration())
-            }
-            let entry = readQueue[target]
-            guard case .success(let g?) = entry.result, entry.aheadable else { return }
+            guard let (g, previous) = aheadable(at: target, current: current) else { return }
             // Ordered ahead already, by this thread while it waited (and the run before it was
             // then thrown away, so that this thread orders that one itself): the next one.
             if aheadJobs.contains(where: { $0.gen === g }) {
                 target += 1
                 continue
-            }
-            let previous: Generation
-            if target == 0 {
-                previous = current
-            } else if case .success(let p?) = readQueue[target - 1].result {
-                previous = p
-            } else {
-                return
             }
             // A generation too big to hold packed is left to the serial ordering from the start
             // (rather than given up on after `maxEvents`, having held that much); a second run
