@@ -89,7 +89,7 @@ import Testing
                 let o = try Self.object(r.body)
                 #expect(Self.int(o["events"]) == Int64(trace.events.count))
                 #expect(Self.int(o["duration"]) == trace.census.lastTime - trace.census.firstTime)
-                #expect((o["procs"] as? [Any])?.count == trace.census.procs.count)
+                #expect((o["procs"] as? [Any])?.count == trace.census.procs)
                 #expect((o["loss"] as? String) == trace.lossMessage)
             }
         }

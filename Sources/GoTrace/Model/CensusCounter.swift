@@ -1,5 +1,5 @@
-/// The counting behind `EventCensus`, in raw memory: the loader counts the events it stores with
-/// it, and the streamed summary (`TraceSummary.stream`) counts each generation on the thread that
+/// The counting behind `EventCensus`, in raw memory (the IDs seen in `IDSet`s): the loader counts
+/// the events it stores with it, and the streamed summary (`TraceSummary.stream`) counts each generation on the thread that
 /// orders it, so that a generation ordered ahead on the second core is counted there and never
 /// handed over (packing an event for the stream and replaying it cost some 26 ns of the 65 a run
 /// takes). Also keeps where the stream's time fix would leave the last time if the events were
@@ -101,15 +101,10 @@ final class CensusCounter {
         recentThreads.update(repeating: -1, count: 16)
     }
 
-    /// The IDs seen: goroutines, procs and threads.
-    var ids: (goroutines: Set<Int64>, procs: Set<Int64>, threads: Set<Int64>) {
-        (goroutines.members, procs.members, threads.members)
-    }
-
-    /// The counts, for a summary.
-    var totals: CensusTotals {
-        CensusTotals(typeCounts: Array(UnsafeBufferPointer(start: typeCounts, count: 256)), events: events,
-                     firstTime: firstTime, lastTime: lastTime, goroutines: goroutines.count, procs: procs.count,
-                     threads: threads.count)
+    /// The counts.
+    var totals: EventCensus {
+        EventCensus(typeCounts: Array(UnsafeBufferPointer(start: typeCounts, count: 256)), events: events,
+                    firstTime: firstTime, lastTime: lastTime, goroutines: goroutines.count, procs: procs.count,
+                    threads: threads.count)
     }
 }

@@ -65,7 +65,7 @@ public final class Trace: @unchecked Sendable {
                 }
             }
             store = trimmed
-            census = EventCensus(counter)
+            census = counter.totals
         }
         return Trace(version: reader.version, tables: reader.tables, events: store, census: census, error: info.error,
                      fileBytes: bytes.count, validBytes: info.validBytes, generations: info.generations)
@@ -122,6 +122,6 @@ final class StoreSink: @unchecked Sendable {
     /// Waits for every batch, then hands over the store and the counts.
     func finish() -> (EventStore, EventCensus) {
         queue.sync {}
-        return (store, EventCensus(census))
+        return (store, census.totals)
     }
 }

@@ -30,14 +30,14 @@ public struct TraceSummary: Sendable, Codable {
     public var lossMessage: String?
 
     public init(_ trace: Trace) {
-        self.init(version: trace.version, census: trace.census.totals,
+        self.init(version: trace.version, census: trace.census,
                   tables: (trace.tables.strings.count, trace.tables.stackCount), fileBytes: trace.fileBytes,
                   validBytes: trace.validBytes, generations: trace.generations, residentBytes: trace.events.encodedBytes,
                   error: trace.error, lossMessage: trace.lossMessage)
     }
 
     /// The summary of what a read counted; `residentBytes` nil when nothing was kept.
-    init(version: TraceVersion, census c: CensusTotals, tables: (strings: Int, stacks: Int), fileBytes: Int, validBytes: Int,
+    init(version: TraceVersion, census c: EventCensus, tables: (strings: Int, stacks: Int), fileBytes: Int, validBytes: Int,
          generations: Int, residentBytes: Int?, error: TraceError?, lossMessage: String?) {
         var byKind = [Int](repeating: 0, count: EventKind.allCases.count)
         for t in 0..<256 where c.typeCounts[t] > 0 {
@@ -79,48 +79,16 @@ public struct TraceSummary: Sendable, Codable {
     }
 }
 
-/// What a summary needs of a census: its counts.
-struct CensusTotals {
-    var typeCounts: [Int]
-    var events: Int
-    var firstTime: Int64
-    var lastTime: Int64
-    var goroutines: Int
-    var procs: Int
-    var threads: Int
-}
-
-/// What one pass over the events counts for the summary; gathered while the trace loads so
-/// that `stats` needs no second pass.
+/// What one pass over the events counts for the summary (`CensusCounter` counts it, while the
+/// trace loads or as it streams by), so that `stats` needs no second pass.
 public struct EventCensus: Sendable {
     /// Events of each wire type (index = type, 255 = Sync).
-    public private(set) var typeCounts = [Int](repeating: 0, count: 256)
-    public private(set) var events = 0
-    public private(set) var firstTime: Int64 = 0
-    public private(set) var lastTime: Int64 = 0
-    private var goroutineIDs = Set<Int64>()
-    private var procIDs = Set<Int64>()
-    private var threadIDs = Set<Int64>()
-
-    public var goroutines: Set<Int64> { goroutineIDs }
-    public var procs: Set<Int64> { procIDs }
-    public var threads: Set<Int64> { threadIDs }
-
-    var totals: CensusTotals {
-        CensusTotals(typeCounts: typeCounts, events: events, firstTime: firstTime, lastTime: lastTime,
-                     goroutines: goroutineIDs.count, procs: procIDs.count, threads: threadIDs.count)
-    }
-
-    public init() {}
-
-    /// What `counter` counted (the one counting, `CensusCounter.append`, is shared with the
-    /// streamed summary).
-    init(_ counter: CensusCounter) {
-        let t = counter.totals
-        typeCounts = t.typeCounts
-        events = t.events
-        firstTime = t.firstTime
-        lastTime = t.lastTime
-        (goroutineIDs, procIDs, threadIDs) = counter.ids
-    }
+    public internal(set) var typeCounts: [Int]
+    public internal(set) var events: Int
+    public internal(set) var firstTime: Int64
+    public internal(set) var lastTime: Int64
+    /// How many goroutines, procs and threads the events name.
+    public internal(set) var goroutines: Int
+    public internal(set) var procs: Int
+    public internal(set) var threads: Int
 }

@@ -158,19 +158,6 @@ final class IDSet {
         }
     }
 
-    /// The IDs, as a `Set`.
-    var members: Set<Int64> {
-        var s = Set<Int64>(minimumCapacity: count)
-        words.forEach { key, w in
-            var w = w
-            while w != 0 {
-                s.insert(key << 6 | Int64(w.trailingZeroBitCount))
-                w &= w &- 1
-            }
-        }
-        return s
-    }
-
     /// How many IDs.
     var count: Int {
         var n = 0

@@ -737,13 +737,7 @@ struct HeapEntry {
         if censusMode, let queued = aheadJobs.first, !queued.inline {
             // (`scheduleShared`: the next generation has a run queued, or none is after it.)
             guard worker.claim(queued) else { return false }
-            queued.inline = true
-            queued.reader.aheadRunDelay = 0
-            // The second core's next run, for when it is done with the one waited for.
-            scheduleShared(first: 0, current: g)
-            queued.run()
-            queued.finished.signal()
-            return true
+            return runHere(queued, after: g)
         }
         if readQueue.isEmpty {
             guard canReadMore else { return false }
@@ -768,9 +762,16 @@ struct HeapEntry {
     /// Orders generation `next` (the one after `g`) ahead on this thread, as the second core would.
     private func runInline(_ next: Generation, after g: Generation, batchBytes bytes: Int) -> Bool {
         let run = makeJob(next, previous: g, batchBytes: bytes)
+        aheadJobs.insert(run, at: 0)
+        return runHere(run, after: g)
+    }
+
+    /// Runs `run`, in `aheadJobs` and not the second core's (any more), on this thread while it
+    /// waits for generation `g`'s run.
+    private func runHere(_ run: AheadJob, after g: Generation) -> Bool {
         run.inline = true
         run.reader.aheadRunDelay = 0
-        aheadJobs.insert(run, at: 0)
+        // Counting: the second core's next run, for when it is done with the one waited for.
         if censusMode { scheduleShared(first: 0, current: g) }
         run.run()
         run.finished.signal()
