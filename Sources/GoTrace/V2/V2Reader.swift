@@ -130,8 +130,8 @@ struct HeapEntry {
     /// Adopted runs that this thread made itself while it waited (see `orderNextWhileWaiting`;
     /// for tests), and whether it may (off in the tests of the late-run shift).
     private(set) var aheadAdoptedInline = 0
-    /// Queued runs the stream reached before the second core started them, and ordered itself
-    /// (`censusMode`; for tests).
+    /// Queued runs the stream took back from the second core, which had not started them, and
+    /// ran itself while it waited (`censusMode`; for tests).
     private(set) var aheadClaimed = 0
     var aheadInlineAllowed = true
     /// Events and event batch bytes of the second core's runs adopted so far (their events per
@@ -405,12 +405,6 @@ struct HeapEntry {
             }
             if let g, let job = aheadJobs.first, job.gen === g {
                 aheadJobs.removeFirst()
-                // Counting, a run the second core has not started yet is this thread's to order
-                // (serially: no guesses to check), and the second core goes on to the next.
-                if censusMode && !job.inline && worker.claim(job) {
-                    aheadClaimed += 1
-                    return try installGen(g, start: start)
-                }
                 if job.finished.wait(timeout: .now()) == .timedOut {
                     // Rather than wait, order the generation after it ahead here too, if the
                     // wait looks long enough to pay for that (see `orderNextWhileWaiting`).
@@ -632,9 +626,9 @@ struct HeapEntry {
     /// ordering its generation serially would, so the two cores take the generations as they
     /// come: the second core's queue holds runs on the generations after the last one with a run
     /// (from `readQueue[first]`), two not yet reached by the stream (one with
-    /// `aheadMaxQueuedBytes` 0); the stream orders a queued run it reaches before the second
-    /// core started it itself (see `AheadWorker.claim`), and while it waits for a run, the next
-    /// queued one (`orderNextWhileWaiting`). With every other generation fixed for each core,
+    /// `aheadMaxQueuedBytes` 0); while the stream waits for a run, it takes the next queued one
+    /// back if the second core has not started it (`AheadWorker.claim`) and runs it itself
+    /// (`orderNextWhileWaiting`). With every other generation fixed for each core,
     /// the 50 MB benchmark trace's four generations of 31, 27, 30 and 12% of the events went
     /// 31 + 30 to 27 + 12; taken as they come, 31 + 12 to 27 + 30.
     private func scheduleShared(first: Int, current: Generation) {
@@ -737,6 +731,7 @@ struct HeapEntry {
         if censusMode, let queued = aheadJobs.first, !queued.inline {
             // (`scheduleShared`: the next generation has a run queued, or none is after it.)
             guard worker.claim(queued) else { return false }
+            aheadClaimed += 1
             return runHere(queued, after: g)
         }
         if readQueue.isEmpty {
