@@ -1,4 +1,4 @@
-import GoTrace
+@_spi(Testing) import GoTrace
 import GoTraceAnalysis
 import Foundation
 #if canImport(Glibc)
@@ -45,6 +45,24 @@ func summaryText(_ s: TraceSummary) -> String {
     let e = JSONEncoder()
     e.outputFormatting = [.sortedKeys]
     return (try? e.encode(s)).map { String(decoding: $0, as: UTF8.self) } ?? "unencodable"
+}
+
+/// A streamed summary (`what`) equals the loaded one (`loaded`, nil where loading failed) but
+/// for the resident bytes, or fails where loading fails.
+func checkStreamed(_ what: String, _ loaded: TraceSummary?, _ stream: () throws(TraceError) -> TraceSummary) {
+    do {
+        let s = try stream()
+        if var l = loaded {
+            l.residentBytes = nil
+            l.residentBytesPerEvent = nil
+            check(summaryText(s) == summaryText(l), "\(what) differs from the loaded one")
+        } else {
+            check(false, "\(what) of a trace that does not load")
+        }
+    } catch {
+        checkError(error)
+        check(loaded == nil, "\(what) failed where loading did not: \(error)")
+    }
 }
 
 func run(_ file: [UInt8]) {
@@ -121,19 +139,15 @@ func run(_ file: [UInt8]) {
     }
 
     // 2b. The streamed summary (generations counted on the thread that orders them) is the
-    // loaded one, but for the resident bytes; it fails where loading fails.
-    do {
-        let s = try TraceSummary.stream(bytes: bytes)
-        if var l = loadedSummary {
-            l.residentBytes = nil
-            l.residentBytesPerEvent = nil
-            check(summaryText(s) == summaryText(l), "streamed summary differs from the loaded one")
-        } else {
-            check(false, "streamed summary of a trace that does not load")
-        }
-    } catch {
-        checkError(error)
-        check(loadedSummary == nil, "streamed summary failed where loading did not: \(error)")
+    // loaded one, but for the resident bytes; it fails where loading fails. 2c. Again with
+    // every generation cut in two between the cores and the second core's tails waited for
+    // (each tail's guesses checked against the state where it starts, on input of any shape).
+    checkStreamed("streamed summary", loadedSummary) { try TraceSummary.stream(bytes: bytes) }
+    checkStreamed("streamed summary with generations cut in two", loadedSummary) {
+        let r = try TraceReader(bytes: bytes)
+        r.aheadSplitAlways = true
+        r.aheadTailWait = true
+        return try TraceSummary.stream(r, fileBytes: bytes.count)
     }
 
     // 3. The raw record views.

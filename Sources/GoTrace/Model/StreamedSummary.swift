@@ -10,8 +10,9 @@ extension TraceSummary {
         try stream(TraceReader(bytes: bytes), fileBytes: bytes.count, progress: progress)
     }
 
-    /// `stream` with a reader of the caller's (new: nothing read yet).
-    static func stream(_ reader: TraceReader, fileBytes: Int, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> TraceSummary {
+    /// `stream` with a reader of the caller's (new: nothing read yet; tests and the fuzz target
+    /// set it up first).
+    @_spi(Testing) public static func stream(_ reader: TraceReader, fileBytes: Int, progress: ((Int, Int) -> Void)? = nil) throws(TraceError) -> TraceSummary {
         let adopted = reader.countAheadInPlace()
         // Up to the last Sync, and since then.
         let kept = CensusCounter(), pending = CensusCounter()

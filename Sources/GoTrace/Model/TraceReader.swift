@@ -193,6 +193,24 @@ public final class TraceReader {
         set { v2?.aheadTakeDelay = newValue }
     }
     var aheadClaimed: Int { v2?.aheadClaimed ?? 0 }
+    /// Generations cut in two between the cores (see `V2Reader.planSerialSplit`): tails made,
+    /// adopted, ordered by the stream itself from the cut, and dropped with their first part
+    /// (tests).
+    var aheadTails: (made: Int, adopted: Int, orderedHere: Int, dropped: Int) {
+        (v2?.aheadTails ?? 0, v2?.aheadTailsAdopted ?? 0, v2?.aheadTailsOrderedHere ?? 0, v2?.aheadTailsDropped ?? 0)
+    }
+    /// Tests and the fuzz target: cut every generation the stream orders itself, takes back,
+    /// makes or waits for in two, whatever the balance (`splitAlways`), and wait for every
+    /// tail the second core has queued rather than take it back (`tailWait`), so that the
+    /// tails' guesses are checked on small traces too.
+    @_spi(Testing) public var aheadSplitAlways: Bool {
+        get { v2?.aheadSplitAlways ?? false }
+        set { v2?.aheadSplitAlways = newValue }
+    }
+    @_spi(Testing) public var aheadTailWait: Bool {
+        get { v2?.aheadTailWait ?? false }
+        set { v2?.aheadTailWait = newValue }
+    }
     /// Runs the stream made itself while it waited for one, and whether it may (tests).
     var aheadAdoptedInline: Int { v2?.aheadAdoptedInline ?? 0 }
     var aheadInlineAllowed: Bool {

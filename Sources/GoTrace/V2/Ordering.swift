@@ -308,8 +308,8 @@ final class Ordering {
         case Wire.goStart:
             let gid = Int64(bitPattern: ev.a0)
             let seq = Seq(gen: gen, n: ev.a1)
-            guard let i = gStates.find(gid), gStates[slot: i].status == GoWire.runnable,
-                  seq.succeeds(gStates[slot: i].seq) else { return false }
+            guard let i = gStates.find(gid) ?? midGuessG(gid, GoWire.runnable), gStates[slot: i].status == GoWire.runnable,
+                  seq.succeeds(gStates[slot: i].seq) || midGuessSeqG(i, gid, seq) else { return false }
             try Ordering.validate(g, p, m, m: .must, p: .must, g: .mustNot)
             gStates[slot: i].status = GoWire.running
             gStates[slot: i].seq = seq
@@ -318,8 +318,8 @@ final class Ordering {
         case Wire.goUnblock:
             let gid = Int64(bitPattern: ev.a0)
             let seq = Seq(gen: gen, n: ev.a1)
-            guard let i = gStates.find(gid), gStates[slot: i].status == GoWire.waiting,
-                  seq.succeeds(gStates[slot: i].seq) else { return false }
+            guard let i = gStates.find(gid) ?? midGuessG(gid, GoWire.waiting), gStates[slot: i].status == GoWire.waiting,
+                  seq.succeeds(gStates[slot: i].seq) || midGuessSeqG(i, gid, seq) else { return false }
             gStates[slot: i].status = GoWire.runnable
             gStates[slot: i].seq = seq
             push(ev.event(g, p, m), bad: ev.badMask)
@@ -358,8 +358,8 @@ final class Ordering {
         case Wire.procStart:
             let pid = Int64(bitPattern: ev.a0)
             let seq = Seq(gen: gen, n: ev.a1)
-            guard let i = pStates.find(pid), pStates[slot: i].status == ProcWire.idle,
-                  seq.succeeds(pStates[slot: i].seq), p == noID else { return false }
+            guard let i = pStates.find(pid) ?? midGuessP(pid, ProcWire.idle), pStates[slot: i].status == ProcWire.idle,
+                  seq.succeeds(pStates[slot: i].seq) || midGuessSeqP(i, pid, seq), p == noID else { return false }
             try Ordering.validate(g, p, m, m: .must, p: .mustNot, g: .may)
             pStates[slot: i].status = ProcWire.running
             pStates[slot: i].seq = seq
@@ -411,7 +411,7 @@ final class Ordering {
             }
             pStates[slot: j].status = ProcWire.syscall
             let pSeq = Seq(gen: gen, n: ev.a0)
-            if !pSeq.succeeds(pStates[slot: j].seq) {
+            if !pSeq.succeeds(pStates[slot: j].seq) && !midGuessSeqP(j, p, pSeq) {
                 throw TraceError("failed to advance \(Ordering.name(ev.type)): can't make sequence: \(pStates[slot: j].seq.text) -> \(pSeq.text)")
             }
             pStates[slot: j].seq = pSeq
@@ -527,7 +527,10 @@ final class Ordering {
             ok = true
         case Wire.gcBegin:
             let seq = ev.a0
-            if speculative && !gcKnown { assumeGC(seq &- 1, 1) }
+            if speculative && !gcKnown {
+                assumeGC(seq &- 1, 1)
+                assumedGCOrUndetermined = true
+            }
             if gcState == 0 {
                 gcSeq = seq
                 gcState = 2
@@ -662,12 +665,56 @@ final class Ordering {
     var assumedRegionEnds: [(id: Int64, depth: Int, task: UInt64, name: UInt32)] = []
     var assumedNoTask: [UInt64] = []
     var assumedGC: (seq: UInt64, state: UInt8)?
+    /// Whether the GC guess came from a GCBegin, which is ready, and leaves the same state, where
+    /// the GC state is undetermined too (before the trace's first GC event).
+    var assumedGCOrUndetermined = false
     /// Procs whose sweep range the run has begun, ended or found active: until then, whether a
     /// proc it guessed (from a ProcStatus, say) is sweeping is still open.
     private let sweepSeen = IDTable<Bool>(capacity: 16)
     /// Set when the last TaskEnd was for a task the run has not seen begin: its parent and
     /// type are filled in from the real state when the run is adopted.
     var taskEndDeferred = false
+
+    // A run that starts inside its generation, at the first event at or after some time of
+    // each thread (`midGen`), also has to guess what only the generation's events before that
+    // point set: sequence numbers. Where such a run first sees a goroutine (or proc) at an event
+    // that checks one, it takes the event to be ready: the entity is guessed to exist in the
+    // state the event needs, with the number just before the event's. One it has seen already
+    // but whose number it does not know (guessed with gen 0, from an event that checks none)
+    // takes the first number checked the same way: events that check none leave it unchanged.
+    // Both are checked where the run is adopted (`assumedGSeq`, `assumedPSeq`).
+
+    /// Whether the run starts inside its generation (see above).
+    var midGen = false
+    /// Sequence numbers guessed where the run starts: (ID, n) for `Seq(gen: aheadGen, n: n)`.
+    var assumedGSeq: [(id: Int64, n: UInt64)] = []
+    var assumedPSeq: [(id: Int64, n: UInt64)] = []
+
+    /// In a `midGen` run: goroutine `g`, not looked at before, guessed to exist with `status`
+    /// and a number still to be guessed. Nil elsewhere (an unknown goroutine is not ready).
+    @inline(__always) func midGuessG(_ g: Int64, _ status: UInt8) -> Int? {
+        midGen ? gFault(g, status) : nil
+    }
+
+    @inline(__always) func midGuessP(_ p: Int64, _ status: UInt8) -> Int? {
+        midGen ? pFault(p, PState(status: status, seq: Seq(gen: 0, n: 0))) : nil
+    }
+
+    /// In a `midGen` run: whether goroutine slot `i` (of `g`) has no known number yet, in which
+    /// case it now has the one before `seq` (guessed) and `seq` is taken as its successor.
+    @inline(__always) func midGuessSeqG(_ i: Int, _ g: Int64, _ seq: Seq) -> Bool {
+        guard midGen, gStates[slot: i].seq.gen == 0, seq.n > 0 else { return false }
+        assumedGSeq.append((g, seq.n &- 1))
+        gStates[slot: i].seq = Seq(gen: seq.gen, n: seq.n &- 1)
+        return true
+    }
+
+    @inline(__always) func midGuessSeqP(_ i: Int, _ p: Int64, _ seq: Seq) -> Bool {
+        guard midGen, pStates[slot: i].seq.gen == 0, seq.n > 0 else { return false }
+        assumedPSeq.append((p, seq.n &- 1))
+        pStates[slot: i].seq = Seq(gen: seq.gen, n: seq.n &- 1)
+        return true
+    }
 
     /// The goroutine's slot; in a speculative run an unseen goroutine is guessed to exist with
     /// `guess` status (or not to exist).
@@ -676,7 +723,7 @@ final class Ordering {
         return speculative ? gFault(g, guess) : nil
     }
 
-    @inline(never) private func gFault(_ g: Int64, _ guess: UInt8?) -> Int? {
+    @inline(never) fileprivate func gFault(_ g: Int64, _ guess: UInt8?) -> Int? {
         if !gSeen.insert(g) { return nil }
         assumedG.append((g, guess))
         guard let guess else { return nil }
@@ -699,13 +746,26 @@ final class Ordering {
         return true
     }
 
-    @inline(never) private func pFault(_ p: Int64, _ guess: PState) -> Int? {
+    @inline(never) fileprivate func pFault(_ p: Int64, _ guess: PState) -> Int? {
         if pSeen.find(p) != nil { return nil }
         pSeen.set(p, true)
         assumedP.append((p, guess))
         pStates.set(p, guess)
         return pStates.find(p)
     }
+
+    /// In a `midGen` run, a ProcStatus for a proc first seen by the run: the proc is new (a
+    /// GOMAXPROCS increase, or the first generation) or it exists with that status, and either
+    /// way it then has the status and the generation's first sequence number, and the same event
+    /// is counted (only its old state, which the counts do not hold, differs). Taken as new,
+    /// with that guess recorded (`assumedPStatus`); nil.
+    @inline(never) func pStatusAhead(_ p: Int64, _ status: UInt8) -> Int? {
+        if pSeen.find(p) != nil { return nil }
+        pSeen.set(p, true)
+        assumedPStatus.append((p, status))
+        return nil
+    }
+    var assumedPStatus: [(id: Int64, status: UInt8)] = []
 
     /// A thread first seen by the run: its guessed context, in a new slot.
     @inline(never) func mFault(_ m: Int64, mustExist: Bool) -> Int {
@@ -790,7 +850,12 @@ final class Ordering {
                   stack[stack.count - 1 - depth].name == name else { return false }
         }
         for id in a.assumedNoTask where activeTasks[id] != nil { return false }
-        if let gc = a.assumedGC, gc.seq != gcSeq || gc.state != gcState { return false }
+        if let gc = a.assumedGC, gc.seq != gcSeq || gc.state != gcState, !(a.assumedGCOrUndetermined && gcState == 0) { return false }
+        for (p, status) in a.assumedPStatus {
+            if let real = pStates[p], real.status != status || real.sweeping { return false }
+        }
+        for (g, n) in a.assumedGSeq where gStates[g]?.seq != Seq(gen: a.aheadGen, n: n) { return false }
+        for (p, n) in a.assumedPSeq where pStates[p]?.seq != Seq(gen: a.aheadGen, n: n) { return false }
         return true
     }
 
@@ -924,7 +989,7 @@ final class Ordering {
         let status = UInt8(truncatingIfNeeded: ev.a1)
         guard status < 5 else { throw TraceError("invalid status for proc \(pid): \(status)") }
         var oldState = ProcState.fromWire(UInt64(status))
-        if let i = pFind(pid, guess: status) {
+        if let i = midGen ? pStates.find(pid) ?? pStatusAhead(pid, status) : pFind(pid, guess: status) {
             let known = pStates[slot: i].status
             if status == ProcWire.syscallAbandoned && known == ProcWire.syscall {
                 oldState = .running
@@ -967,9 +1032,10 @@ final class Ordering {
                                     _ np: inout Int64) throws(TraceError) -> Bool {
         let pid = Int64(bitPattern: ev.a0)
         let seq = Seq(gen: gen, n: ev.a1)
-        guard let i = pStates.find(pid) else { return false }
+        guard let i = pStates.find(pid) ?? midGuessP(pid, ProcWire.syscall) else { return false }
         let old = pStates[slot: i].status
-        guard old == ProcWire.syscall || old == ProcWire.syscallAbandoned, seq.succeeds(pStates[slot: i].seq) else { return false }
+        guard old == ProcWire.syscall || old == ProcWire.syscallAbandoned,
+              seq.succeeds(pStates[slot: i].seq) || midGuessSeqP(i, pid, seq) else { return false }
         try Ordering.validate(g, p, m, m: .must, p: .may, g: .may)
         ev.a3 = UInt64(old)
         pStates[slot: i].status = ProcWire.idle
@@ -999,7 +1065,8 @@ final class Ordering {
         let status = UInt8(truncatingIfNeeded: ev.a2)
         guard status < 5 else { throw TraceError("invalid status for goroutine \(gid): \(status)") }
         var oldState = GoState.fromWire(UInt64(status))
-        if let i = gFind(gid, guess: status) {
+        // (A run from inside the first generation: a goroutine's status there first names it.)
+        if let i = gFind(gid, guess: midGen && gen == initialGen ? nil : status) {
             if gStates[slot: i].status != status {
                 throw TraceError("inconsistent status for goroutine \(gid): old \(GoWire.name(gStates[slot: i].status)) vs. new \(GoWire.name(status))")
             }
@@ -1048,8 +1115,8 @@ final class Ordering {
         }
         let next = Int64(bitPattern: ev.a0)
         let seq = Seq(gen: gen, n: ev.a1)
-        guard let ni = gStates.find(next), gStates[slot: ni].status == GoWire.waiting,
-              seq.succeeds(gStates[slot: ni].seq) else { return false }
+        guard let ni = gStates.find(next) ?? midGuessG(next, GoWire.waiting), gStates[slot: ni].status == GoWire.waiting,
+              seq.succeeds(gStates[slot: ni].seq) || midGuessSeqG(ni, next, seq) else { return false }
         push(ev.event(g, p, m), bad: ev.badMask)
         if ev.type == Wire.goSwitch {
             if let ci = gStates.find(g) { gStates[slot: ci].status = GoWire.waiting }

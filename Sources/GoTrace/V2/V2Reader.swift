@@ -163,8 +163,40 @@ struct HeapEntry {
     /// The counts of the generations ordered ahead and adopted in `censusMode`, added once the
     /// stream has moved past each (before the Sync that follows it).
     let adoptedCensus = CensusCounter()
-    /// The counts of the adopted generation the stream is in (`censusMode`).
+    /// The counts of the adopted generation the stream is in (`censusMode`), and of the run on
+    /// its tail (see `planSplit`) if that was adopted too.
     private var censusRun: CensusCounter?
+    private var censusTail: CensusCounter?
+    /// The run on the tail of the generation this thread orders itself, from `cutAt` (see
+    /// `planSerialSplit`); `.max` when there is none.
+    private var serialTail: AheadJob?
+    private var cutAt = Int64.max
+    /// The first part of the current generation, whose tail the stream orders itself from the
+    /// cut once it has handed out the generation's Sync (`takeOver`).
+    private var tailTakeover: AheadJob?
+    /// Runs on a generation's tail (`planSplit`) made, adopted, and whose generation the stream
+    /// then ordered on from the split itself (for tests).
+    private(set) var aheadTails = 0
+    private(set) var aheadTailsAdopted = 0
+    private(set) var aheadTailsOrderedHere = 0
+    private(set) var aheadTailsDropped = 0
+    /// Tests: cut every run the stream takes back, makes or waits for, whatever the balance.
+    var aheadSplitAlways = false
+    /// Tests: wait for every tail the second core has queued rather than take it back.
+    var aheadTailWait = false
+    /// For a run on a generation's tail: where it starts (see `planSplit`); the file offset of
+    /// each of its threads' first events is in its job's `positions`.
+    fileprivate var midFrom: Int64?
+    fileprivate var midStarts: [Int64: Int] = [:]
+    /// A tail run's check that events of the same time from different threads touch nothing in
+    /// common (see `tieOK`): the time and the first event of the current group, and the keys of
+    /// its events once it has two.
+    private var tieTime = Int64.min
+    private var tieFirst = Event(type: 0, time: 0, goroutine: noID, proc: noID, thread: noID)
+    private let tieKeys = RawArray<TieKey>(capacity: V2Reader.maxTieKeys)
+    /// A tie group touching more than this many things gives the tail up (a hostile trace of
+    /// events of one time would otherwise cost a scan of the group per event).
+    static let maxTieKeys = 64
 
     init(buffer: UnsafeRawBufferPointer, minor: Int, tables: TraceTables) {
         self.buffer = buffer
@@ -332,7 +364,7 @@ struct HeapEntry {
     @inline(__always)
     private func step(into out: inout Event, bad: inout UInt8) throws(TraceError) -> Bool {
         if ordering.pop(into: &out, bad: &bad) { return true }
-        if cpuIdx < cpuCount || frontier.isEmpty {
+        if cpuIdx < cpuCount || frontier.isEmpty || frontier[0].time >= cutAt {
             guard let (e, b) = try stepSlow() else { return false }
             out = e
             bad = b
@@ -352,6 +384,18 @@ struct HeapEntry {
     @inline(never)
     private func stepSlow() throws(TraceError) -> (Event, UInt8)? {
         if frontier.isEmpty && cpuIdx >= cpuCount {
+            if let first = tailTakeover {
+                tailTakeover = nil
+                takeOver(first)
+                return try stepSlow()
+            }
+            if let tail = serialTail {
+                // (The generation ended before its cut.)
+                drop(tail)
+                serialTail = nil
+                cutAt = .max
+                aheadTailsDropped += 1
+            }
             if let r = replay {
                 // Its memory serves the next runs.
                 r.events.release()
@@ -366,6 +410,11 @@ struct HeapEntry {
                 lastTs = max(c.fixedLast, lastTs &+ Int64(c.events))
                 adoptedCensus.merge(c, times: false)
                 censusRun = nil
+            }
+            if let c = censusTail {
+                lastTs = max(c.fixedLast, lastTs &+ Int64(c.events))
+                adoptedCensus.merge(c, times: false)
+                censusTail = nil
             }
             if minor < 26 {
                 // Go 1.22–1.25: an error reading the generation after this one comes after a
@@ -408,8 +457,16 @@ struct HeapEntry {
                 if job.finished.wait(timeout: .now()) == .timedOut {
                     // Rather than wait, order the generation after it ahead here too, if the
                     // wait looks long enough to pay for that (see `orderNextWhileWaiting`).
-                    let ranInline = orderNextWhileWaiting(after: g, for: job)
-                    if job.finished.wait(timeout: .now()) == .timedOut {
+                    var ranInline = orderNextWhileWaiting(after: g, for: job)
+                    // (A wait that does not time out takes the signal.)
+                    var finished = job.finished.wait(timeout: .now()) == .success
+                    // Counting, after the tail of the run waited for (`splitWaited`), the
+                    // generation after it.
+                    if censusMode && ranInline && job.tail != nil && !finished {
+                        ranInline = orderNextWhileWaiting(after: g, for: job) || ranInline
+                        finished = job.finished.wait(timeout: .now()) == .success
+                    }
+                    if !finished {
                         if !ranInline { aheadLate = true }
                         aheadWaited += 1
                         job.finished.wait()
@@ -429,8 +486,19 @@ struct HeapEntry {
                 }
                 aheadDiscarded += 1
                 job.events.release()
+                if let tail = job.tail {
+                    drop(tail)
+                    aheadTailsDropped += 1
+                }
             }
             return try installGen(g, start: start)
+        }
+        if !frontier.isEmpty && frontier[0].time >= cutAt {
+            // At the cut (once the CPU samples before it are out): the tail, or on from here.
+            if !(cpuIdx < cpuCount && (gen?.cpuSamples[cpuIdx].time ?? .max) < cutAt) {
+                cutToTail()
+                return try stepSlow()
+            }
         }
         if let g = gen, cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
             let s = g.cpuSamples[cpuIdx]
@@ -503,6 +571,8 @@ struct HeapEntry {
         enter(g, start: start ?? genReader.lastGenerationStart)
         if firstGenNumber == 0 { firstGenNumber = g.number }
         try setUpCursors(g)
+        // Its tail to the second core first, if the generations after it leave that core idle.
+        if orderAhead && censusMode { planSerialSplit(g) }
         // The second core orders the next generation while this one is handed out.
         if orderAhead { schedule(first: 0, current: g) }
         return sync(for: g)
@@ -732,8 +802,9 @@ struct HeapEntry {
             // (`scheduleShared`: the next generation has a run queued, or none is after it.)
             guard worker.claim(queued) else { return false }
             aheadClaimed += 1
-            return runHere(queued, after: g)
+            return runHere(queued, after: g, waitingFor: job)
         }
+        if censusMode && splitWaited(job, g) { return true }
         if readQueue.isEmpty {
             guard canReadMore else { return false }
             readQueue.append(readNextGeneration())
@@ -743,7 +814,7 @@ struct HeapEntry {
         let bytes = V2Reader.batchBytes(next)
         // Counting, a run costs this thread about what ordering the generation later would (a
         // little more, for the guesses): any wait is better spent on it (and nothing is packed).
-        if censusMode { return runInline(next, after: g, batchBytes: bytes) }
+        if censusMode { return runInline(next, after: g, batchBytes: bytes, waitingFor: job) }
         guard bytes <= AheadJob.maxBytes else { return false }
         guard bytes + job.batchBytes <= aheadMaxQueuedBytes else { return false }
         // The run's events still to order, from its progress and the events per byte of the
@@ -755,26 +826,369 @@ struct HeapEntry {
     }
 
     /// Orders generation `next` (the one after `g`) ahead on this thread, as the second core would.
-    private func runInline(_ next: Generation, after g: Generation, batchBytes bytes: Int) -> Bool {
+    private func runInline(_ next: Generation, after g: Generation, batchBytes bytes: Int, waitingFor waited: AheadJob? = nil) -> Bool {
         let run = makeJob(next, previous: g, batchBytes: bytes)
         aheadJobs.insert(run, at: 0)
-        return runHere(run, after: g)
+        return runHere(run, after: g, waitingFor: waited)
+    }
+
+    // MARK: Sharing a generation between the cores (counting only)
+    //
+    // Generations are few on a short trace (the 50 MB benchmark traces have two to four
+    // one-second generations: 68 and 32% of the events, or four that split 57/43 at best), so
+    // whole generations leave one core idle for long. Counting, once the last generations are known, one can be
+    // cut in two at a time T: its first part is ordered from its start up to T (up to where
+    // every thread's next event is at or after T), and a second run orders the rest, its tail.
+    // Three cases: the first part is this thread's own serial ordering and the tail the second
+    // core's (`planSerialSplit`, `cutToTail`); the first part is a run this thread takes back or
+    // makes while it waits, and the tail the second core's (`planSplit`); or the first part is
+    // the second core's run this thread waits for, stopped at T, and the tail this thread's
+    // (`splitWaited`). The tail starts at each thread's first event at or after T from guessed
+    // state, as a run at a generation's start does, sequence numbers included
+    // (`Ordering.midGen`). It is adopted where its guesses hold against the state at T and
+    // every thread's position there is where it started; otherwise this thread orders the tail
+    // itself from T, with its own cursors or by taking over the first part's (`adoptTail`),
+    // which are Go's (a first part starts from a fresh heap, as Go's reader does, and gives way
+    // to `advanceOther` as Go does: it then stops where it is, and this thread goes on from
+    // there).
+    //
+    // The tail's heap is not Go's: it breaks ties between threads' events of the same time in
+    // its own way. For counts, that changes nothing where the events of a group of the same
+    // time from different threads touch no goroutine, proc, thread, task or GC state in common
+    // (any order of them that is ready gives the same state and the same events), which the
+    // tail checks (`tieOK`); and where the head of its heap is not ready, it gives up (Go would
+    // have tried the others). Either way a given-up tail costs only the time it took. The dump
+    // (Go's exact order) never uses a tail.
+
+    /// Where this thread orders generation `g` itself (from its start), once the generations
+    /// after it are known and few: cuts `g` so that the second core orders its tail, from time
+    /// `cutAt`, before the generations after it, if those would otherwise leave that core idle
+    /// for long (a 50 MB benchmark trace of two generations, of 68 and 32% of the events: the
+    /// tail is the second core's first run). This thread orders `g` up to the cut, and there
+    /// adopts the tail (`cutToTail`) or goes on itself.
+    private func planSerialSplit(_ g: Generation) {
+        guard serialTail == nil else { return }
+        let own = V2Reader.batchBytes(g)
+        var tailBytes = own / 2
+        if !aheadSplitAlways {
+            // (Whether the trace ends after the next generations is known only once read.)
+            while canReadMore && readQueue.count < 2 { readQueue.append(readNextGeneration()) }
+            guard !canReadMore else { return }
+            var other = 0
+            for r in readQueue {
+                switch r.result {
+                case .success(let q?):
+                    guard r.aheadable else { return }
+                    other += V2Reader.batchBytes(q)
+                case .success(nil): continue
+                case .failure: return
+                }
+            }
+            tailBytes = (own - other) / 2
+            guard tailBytes >= own / 8, tailBytes >= 1 << 20 else { return }
+        }
+        guard let t = splitTime(g, tailBytes: tailBytes) else { return }
+        let tail = makeJob(g, previous: nil, batchBytes: tailBytes)
+        tail.from = t
+        tail.reader.midFrom = t
+        serialTail = tail
+        cutAt = t
+        aheadTails += 1
+        worker.submit(tail)
+    }
+
+    /// This thread's ordering of the current generation has reached `cutAt`: every thread's next
+    /// event is at or after it. Adopts the tail's run if it started where this thread stands
+    /// and its guesses hold (the rest of the generation is then counted); otherwise goes on.
+    private func cutToTail() {
+        cutAt = .max
+        guard let tail = serialTail else { return }
+        serialTail = nil
+        if !aheadTailWait && worker.claim(tail) {
+            // Not started: this thread orders the tail after all.
+            aheadTailsOrderedHere += 1
+            return
+        }
+        tail.finished.wait()
+        guard tail.ok, tail.positions == frontierPositions(),
+              ordering.adopt(tail.reader.ordering, taskEnds: tail.taskEnds.map(\.id)) != nil else {
+            aheadTailsOrderedHere += 1
+            return
+        }
+        aheadTailsAdopted += 1
+        censusTail = tail.census
+        frontier.removeAll()
+        cursors.removeAll()
+        cpuIdx = cpuCount
+    }
+
+    /// Before this thread runs `run` (taken back or made while it waits for `waited`): cuts the
+    /// run's generation in two if the second core would otherwise finish well before it (only
+    /// once every generation after it has been read and queued for the second core: then what
+    /// each core has left is known).
+    @discardableResult
+    private func planSplit(_ run: AheadJob, waitingFor waited: AheadJob) -> Bool {
+        guard run.census != nil, let k = queueIndex(of: run.gen) else { return false }
+        if !aheadSplitAlways {
+            // (Near the end, whether the trace ends after the generations read is known only
+            // once one more is read.)
+            if canReadMore && readQueue.count <= k + 2 { readQueue.append(readNextGeneration()) }
+            guard !canReadMore else { return false }
+            for r in readQueue[(k + 1)...] {
+                switch r.result {
+                case .success(let q?):
+                    guard aheadJobs.contains(where: { $0.gen === q && !$0.inline }) else { return false }
+                case .success(nil): continue
+                case .failure: return false
+                }
+            }
+        }
+        let own = run.batchBytes
+        var other = remainingBytes(waited)
+        for j in aheadJobs where !j.inline && j !== run { other += remainingBytes(j) }
+        var tailBytes = (own - other) / 2
+        if aheadSplitAlways {
+            tailBytes = own / 2
+        } else {
+            guard tailBytes >= own / 8, tailBytes >= 1 << 20 else { return false }
+        }
+        guard let t = splitTime(run.gen, tailBytes: tailBytes) else { return false }
+        let tail = makeJob(run.gen, previous: nil, batchBytes: tailBytes)
+        tail.from = t
+        tail.reader.midFrom = t
+        run.until = t
+        run.tail = tail
+        aheadTails += 1
+        worker.submit(tail)
+        return true
+    }
+
+    /// While the stream waits for the second core's run `job` on generation `g`, with no queued
+    /// run to take back: cuts the run in two if it has far to go, once every generation has been
+    /// read and at most the next one is left, which this thread then orders itself too. The run
+    /// stops at the cut (`AheadJob.stopAt`), and this thread orders the tail, before the next
+    /// generation. True if it did.
+    private func splitWaited(_ job: AheadJob, _ g: Generation, own: AheadJob? = nil) -> Bool {
+        guard job.tail == nil, job.from == nil, job.until == .max, job.census != nil else { return false }
+        // (A run this thread took back and will order, `own`, counts as the next generation.)
+        var next = own?.batchBytes ?? 0
+        if !aheadSplitAlways {
+            // (Whether the trace ends after the next generation is known only once read.)
+            while canReadMore && readQueue.count < 2 { readQueue.append(readNextGeneration()) }
+            guard !canReadMore, readQueue.count <= 2 else { return false }
+            for r in readQueue {
+                switch r.result {
+                case .success(let q?):
+                    if own?.gen === q { continue }
+                    guard !aheadJobs.contains(where: { $0.gen === q }) else { return false }
+                    next += V2Reader.batchBytes(q)
+                case .success(nil): continue
+                case .failure: return false
+                }
+            }
+        }
+        let left = remainingBytes(job)
+        var tailBytes = (left - next) / 2
+        if aheadSplitAlways {
+            tailBytes = left / 2
+        } else {
+            guard tailBytes >= job.batchBytes / 8, tailBytes >= 1 << 20 else { return false }
+        }
+        guard tailBytes > 0, let t = splitTime(job.gen, tailBytes: tailBytes) else { return false }
+        let tail = makeJob(job.gen, previous: nil, batchBytes: tailBytes)
+        tail.from = t
+        tail.reader.midFrom = t
+        tail.inline = true
+        job.tail = tail
+        job.stopAt.store(t, ordering: .relaxed)
+        aheadTails += 1
+        tail.run()
+        tail.finished.signal()
+        return true
+    }
+
+    /// Event batch bytes run `j` still has to order (from its progress and the events per byte
+    /// of the runs so far).
+    private func remainingBytes(_ j: AheadJob) -> Int {
+        let perEvent = aheadRunEvents > 0 ? Double(aheadRunBytes) / Double(aheadRunEvents) : 5.3
+        return max(0, j.batchBytes - Int(Double(j.progress.load(ordering: .relaxed)) * perEvent))
+    }
+
+    /// A time in generation `g` after which about `tailBytes` of its event batches start.
+    private func splitTime(_ g: Generation, tailBytes: Int) -> Int64? {
+        var starts: [(time: UInt64, size: Int)] = []
+        for list in g.batches { for b in list { starts.append((b.time, b.size)) } }
+        starts.sort { $0.time > $1.time }
+        var sum = 0
+        for (k, b) in starts.enumerated() {
+            sum += b.size
+            // (Never the generation's first batch: the tail would be all of it.)
+            if sum >= tailBytes { return k + 1 < starts.count ? Generation.nanoseconds(b.time, g.nsPerTick) : nil }
+        }
+        return nil
+    }
+
+    /// A tail run no longer wanted: taken out of the queue, or told to stop.
+    private func drop(_ tail: AheadJob) {
+        if !worker.claim(tail) { tail.cancelled.store(true, ordering: .relaxed) }
+    }
+
+    /// At generation `g`, whose first part `first` has just been adopted: adopts its tail, or
+    /// takes over the first part's cursors to order the tail here.
+    private func adoptTail(_ tail: AheadJob, after first: AheadJob, _ g: Generation) {
+        var adopted = false
+        let claimedTail = !aheadTailWait && worker.claim(tail)
+        if !claimedTail {
+            tail.finished.wait()
+            adopted = tail.ok && tail.positions == first.positions
+                && ordering.adopt(tail.reader.ordering, taskEnds: tail.taskEnds.map(\.id)) != nil
+        }
+        if adopted {
+            aheadTailsAdopted += 1
+            censusTail = tail.census
+            return
+        }
+        aheadTailsOrderedHere += 1
+        // Once the Sync is out: the first part's counts go before the tail's events.
+        tailTakeover = first
+    }
+
+    /// Takes over the cursors and heap of `first`, the first part of the current generation,
+    /// whose tail was not adopted, to order the tail here; its counts first, so that the times
+    /// fixed here go on from them (after the generation's Sync, as for any run adopted).
+    private func takeOver(_ first: AheadJob) {
+        if let c = censusRun {
+            lastTs = max(c.fixedLast, lastTs &+ Int64(c.events))
+            adoptedCensus.merge(c, times: false)
+            censusRun = nil
+        }
+        let run = first.reader
+        batchList = run.batchList
+        for i in 0..<run.cursors.count {
+            var c = run.cursors[i]
+            // (Slots of the run's own ordering.)
+            c.mSlot = -1
+            cursors.append(c)
+        }
+        for e in run.frontier.buffer { frontier.append(e) }
+        cpuCount = first.gen.cpuSamples.count
+        cpuIdx = run.cpuIdx
+    }
+
+    /// Where each thread's next event is, by thread (`AheadJob.positions`).
+    private func frontierPositions() -> [Int] {
+        var p: [(Int64, Int)] = []
+        for e in frontier.buffer {
+            let c = cursors[e.cursor]
+            p.append((c.m, c.evStart))
+        }
+        p.sort { $0.0 < $1.0 }
+        return p.flatMap { [Int(truncatingIfNeeded: $0.0), $0.1] }
+    }
+
+    /// `setUpCursors` for a tail run: each thread's cursor on its first event at or after `t`
+    /// (decoded from the last batch that starts before `t`), and the CPU samples from `t`.
+    private func setUpCursors(_ g: Generation, from t: Int64) throws(TraceError) {
+        makeCurrent(g)
+        batchList.removeAll(keepingCapacity: true)
+        for (k, m) in g.batchMs.enumerated() {
+            var c = BatchCursor(mIndex: k, m: Int64(bitPattern: m))
+            let list = g.batches[k]
+            var j = 0
+            while j + 1 < list.count && mul(list[j + 1].time) < t { j += 1 }
+            c.batchIdx = batchList.count - 1 + j
+            batchList.append(contentsOf: list)
+            c.batchEnd = batchList.count
+            cursors.append(c)
+            let p = cursors.pointer(cursors.count - 1)
+            var live = try decodeNext(p)
+            while live && p.pointee.ev.time < t { live = try decodeNext(p) }
+            if live {
+                heapInsert(HeapEntry(time: p.pointee.ev.time, cursor: cursors.count - 1))
+            } else {
+                cursors.removeLast()
+            }
+        }
+        cpuIdx = g.cpuSamples.firstIndex { $0.time >= t } ?? g.cpuSamples.count
+    }
+
+    /// In a tail run, after each event it ordered: false if it and an event of the same time
+    /// from another thread before it touch a goroutine, proc, thread, task or the GC state in
+    /// common.
+    @inline(__always) private func tieOK(_ e: UnsafePointer<Event>) -> Bool {
+        if e.pointee.time != tieTime {
+            tieTime = e.pointee.time
+            tieFirst = e.pointee
+            tieKeys.removeAll()
+            return true
+        }
+        return tieGroup(e)
+    }
+
+    @inline(never) private func tieGroup(_ e: UnsafePointer<Event>) -> Bool {
+        if tieKeys.isEmpty && !addTieKeys(tieFirst) { return false }
+        return addTieKeys(e.pointee)
+    }
+
+    /// Adds what `e` touches to the group's keys; false if another thread's event touched it
+    /// (or the group touches too much to check).
+    private func addTieKeys(_ e: Event) -> Bool {
+        let m = e.thread
+        var ok = add(.thread, UInt64(bitPattern: m), m)
+        if e.goroutine != noID { ok = ok && add(.goroutine, UInt64(bitPattern: e.goroutine), m) }
+        if e.proc != noID { ok = ok && add(.proc, UInt64(bitPattern: e.proc), m) }
+        switch e.type {
+        case Wire.goStart, Wire.goUnblock, Wire.goCreate, Wire.goCreateBlocked, Wire.goCreateSyscall,
+             Wire.goSwitch, Wire.goSwitchDestroy, Wire.gcMarkAssistActive:
+            ok = ok && add(.goroutine, e.a0, m)
+        case Wire.goStatus, Wire.goStatusStack:
+            ok = ok && add(.goroutine, e.a0, m)
+            if e.a1 != UInt64(bitPattern: noID) { ok = ok && add(.thread, e.a1, m) }
+        case Wire.procStart, Wire.procStatus, Wire.gcSweepActive:
+            ok = ok && add(.proc, e.a0, m)
+        case Wire.procSteal:
+            ok = ok && add(.proc, e.a0, m) && add(.thread, e.a2, m)
+        case Wire.userTaskBegin, Wire.userTaskEnd:
+            ok = ok && add(.task, e.a0, m)
+        case Wire.gcBegin, Wire.gcEnd, Wire.gcActive:
+            ok = ok && add(.gc, 0, m)
+        default:
+            break
+        }
+        return ok
+    }
+
+    /// Adds key (`kind`, `id`) of thread `m`'s event to the group; false if another thread's
+    /// event has it, or the group is full.
+    private func add(_ kind: TieKey.Kind, _ id: UInt64, _ m: Int64) -> Bool {
+        for i in 0..<tieKeys.count {
+            let k = tieKeys[i]
+            if k.id == id && k.kind == kind && k.m != m { return false }
+        }
+        guard tieKeys.count < V2Reader.maxTieKeys else { return false }
+        tieKeys.append(TieKey(id: id, m: m, kind: kind))
+        return true
     }
 
     /// Runs `run`, in `aheadJobs` and not the second core's (any more), on this thread while it
     /// waits for generation `g`'s run.
-    private func runHere(_ run: AheadJob, after g: Generation) -> Bool {
+    private func runHere(_ run: AheadJob, after g: Generation, waitingFor waited: AheadJob? = nil) -> Bool {
         run.inline = true
         run.reader.aheadRunDelay = 0
         // Counting: the second core's next run, for when it is done with the one waited for.
-        if censusMode { scheduleShared(first: 0, current: g) }
+        if censusMode {
+            scheduleShared(first: 0, current: g)
+            // The run taken back cut in two, or else (the run waited for has further to go) that
+            // one.
+            if let waited, !planSplit(run, waitingFor: waited) { _ = splitWaited(waited, g, own: run) }
+        }
         run.run()
         run.finished.signal()
         return true
     }
 
     /// A run of generation `g` for the second core; `previous` is the generation just before it.
-    private func makeJob(_ g: Generation, previous: Generation, batchBytes: Int) -> AheadJob {
+    private func makeJob(_ g: Generation, previous: Generation?, batchBytes: Int) -> AheadJob {
         let run = V2Reader(buffer: buffer, minor: minor, tables: tables)
         run.orderAhead = false
         run.aheadPrevious = previous
@@ -799,6 +1213,7 @@ struct HeapEntry {
         if let c = job.census {
             // Counted already: nothing to hand out but the Sync.
             censusRun = c
+            if let tail = job.tail { adoptTail(tail, after: job, g) }
             if orderAhead { schedule(first: 1, current: g) }
             return sync(for: g)
         }
@@ -830,7 +1245,14 @@ struct HeapEntry {
         if aheadRunDelay > 0 { Thread.sleep(forTimeInterval: aheadRunDelay) }
         ordering.gStates.reserve(aheadLive)
         do {
-            try setUpCursors(g)
+            if let t = job.from {
+                try setUpCursors(g, from: t)
+                job.positions = frontierPositions()
+                for e in frontier.buffer { midStarts[cursors[e.cursor].m] = cursors[e.cursor].evStart }
+                ordering.midGen = true
+            } else {
+                try setUpCursors(g)
+            }
             ordering.guessM = { [unowned self] m in self.guessContext(m) }
             if let c = job.census { return try runLoop(g, job, into: c) }
             return try runLoop(g, job, into: job.events)
@@ -847,13 +1269,18 @@ struct HeapEntry {
         var n = 0
         // Held here rather than loaded through `job` and `ordering` for every event.
         let scratch = ordering.scratch
+        // A first part stops at its tail's start (`stopAt`, which the stream may set while the
+        // run goes: read again with the progress, so a run that has passed it by then stops
+        // where it is, and its tail is not used). A tail run checks its ties (`tieOK`).
+        var until = job.stopAt.load(ordering: .relaxed)
+        let tail = job.from != nil
         while true {
             var bad: UInt8 = 0
             if ordering.pop(into: &scratch.pointee, bad: &bad) {
                 events.append(scratch, bad: bad)
                 continue
             }
-            if cpuIdx < cpuCount, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
+            if cpuIdx < cpuCount, g.cpuSamples[cpuIdx].time < until, frontier.isEmpty || g.cpuSamples[cpuIdx].time < frontier[0].time {
                 let s = g.cpuSamples[cpuIdx]
                 cpuIdx += 1
                 withUnsafePointer(to: Event(type: Wire.cpuSample, time: s.time, goroutine: s.g, proc: s.p, thread: s.m, a0: UInt64(s.stack))) {
@@ -861,11 +1288,14 @@ struct HeapEntry {
                 }
                 continue
             }
-            if frontier.isEmpty { break }
+            if frontier.isEmpty || frontier[0].time >= until { break }
             ordering.emit(into: scratch)
-            if try !tryAdvance(0) { try advanceOther() }
+            if try !tryAdvance(0) {
+                guard try notReady(job) else { return false }
+            }
             guard ordering.emitted else { return false }
             events.append(scratch, bad: ordering.outBad)
+            if tail, !tieOK(scratch) { return false }
             if ordering.taskEndDeferred {
                 ordering.taskEndDeferred = false
                 job.taskEnds.append((events.count - 1, scratch.pointee.a0))
@@ -874,8 +1304,21 @@ struct HeapEntry {
             if n & 0xfff == 0 {
                 job.progress.store(n, ordering: .relaxed)
                 if job.cancelled.load(ordering: .relaxed) || events.full { return false }
+                until = job.stopAt.load(ordering: .relaxed)
             }
         }
+        if job.stopAt.load(ordering: .relaxed) != .max { job.positions = frontierPositions() }
+        return true
+    }
+
+    /// The run's head is not ready: Go tries the others (`advanceOther`); true if one was (the
+    /// run goes on). A tail gives up instead: its heap is not Go's. (A first part may advance
+    /// another thread past its cut this way: it then stops where it is, and the stream goes on
+    /// from there, see `adoptTail`.)
+    @inline(never)
+    private func notReady(_ job: AheadJob) throws(TraceError) -> Bool {
+        if job.from != nil { return false }
+        try advanceOther()
         return true
     }
 
@@ -887,6 +1330,10 @@ struct HeapEntry {
     private func guessContext(_ m: Int64) -> MState {
         var g: Int64?, p: Int64?
         var gDone = false, pDone = false
+        // From inside the first generation, a status event is the first the ordering hears of
+        // its goroutine or proc: the thread held neither before it (unless its own events
+        // before the cut say otherwise).
+        let statusTells = midFrom == nil || genNumber != ordering.initialGen
         if var c = cursors.buffer.first(where: { $0.m == m }) {
             var n = 0
             while n < 256 && !(gDone && pDone) {
@@ -894,7 +1341,7 @@ struct HeapEntry {
                 switch e.type {
                 case Wire.procStatus:
                     if !pDone && (e.a1 == UInt64(ProcWire.running) || e.a1 == UInt64(ProcWire.syscall)) {
-                        p = Int64(bitPattern: e.a0)
+                        if statusTells { p = Int64(bitPattern: e.a0) }
                         pDone = true
                     }
                 case Wire.procStart:
@@ -906,7 +1353,7 @@ struct HeapEntry {
                 case Wire.goStatus, Wire.goStatusStack:
                     let st = UInt8(truncatingIfNeeded: e.a2)
                     if !gDone && (st == GoWire.running || (st == GoWire.syscall && Int64(bitPattern: e.a1) == m)) {
-                        g = Int64(bitPattern: e.a0)
+                        if statusTells { g = Int64(bitPattern: e.a0) }
                         gDone = true
                     }
                 case Wire.goStart, Wire.goCreateSyscall:
@@ -920,7 +1367,11 @@ struct HeapEntry {
                 guard (try? decodeNext(&c)) == true else { break }
             }
         }
-        if !(gDone && g != nil) || !(pDone && p != nil), let prev = aheadPrevious, let k = prev.mIndex[UInt64(bitPattern: m)] {
+        if midFrom != nil, !(gDone && g != nil) || !(pDone && p != nil) {
+            let (bg, bp) = contextBefore(m)
+            if g == nil { g = bg }
+            if p == nil { p = bp }
+        } else if !(gDone && g != nil) || !(pDone && p != nil), let prev = aheadPrevious, let k = prev.mIndex[UInt64(bitPattern: m)] {
             var bg: Int64?, bp: Int64?
             let batches = prev.batches[k]
             var b = batches.count - 1
@@ -939,14 +1390,14 @@ struct HeapEntry {
 
     /// The goroutine and proc thread `m`'s events in batch `b` (of the previous generation) leave
     /// it with, where they set them.
-    private func contextChanges(_ b: BatchRef, _ m: Int64) -> (g: Int64?, p: Int64?) {
+    private func contextChanges(_ b: BatchRef, _ m: Int64, until: Int = .max) -> (g: Int64?, p: Int64?) {
         guard !batchList.isEmpty else { return (nil, nil) }
         var c = BatchCursor(mIndex: 0, m: m)
         c.pos = b.dataStart
         c.end = b.dataStart + b.size
         c.lastTs = 1
         var g: Int64?, p: Int64?
-        while (try? decodeNext(&c)) == true {
+        while (try? decodeNext(&c)) == true, c.evStart < until {
             let e = c.ev
             switch e.type {
             case Wire.goStart, Wire.goSwitch, Wire.goSwitchDestroy, Wire.goCreateSyscall: g = Int64(bitPattern: e.a0)
@@ -964,6 +1415,27 @@ struct HeapEntry {
             default: break
             }
             c.lastTs = 1
+        }
+        return (g, p)
+    }
+
+    /// For a tail run: the goroutine and proc thread `m`'s events in its generation before the
+    /// run's start leave it with (from the last few batches up to there).
+    private func contextBefore(_ m: Int64) -> (g: Int64?, p: Int64?) {
+        guard let cur = gen, let k = cur.mIndex[UInt64(bitPattern: m)] else { return (nil, nil) }
+        let list = cur.batches[k]
+        let at = midStarts[m] ?? Int.max
+        var last = list.count - 1
+        if at != .max, let j = list.firstIndex(where: { at >= $0.dataStart && at < $0.dataStart + $0.size }) { last = j }
+        guard last >= 0 else { return (nil, nil) }
+        var g: Int64?, p: Int64?
+        // The first batch too: a thread that holds its proc throughout (a busy one) got it, or
+        // its ProcStatus, at the generation's start.
+        let from = max(0, last - 3)
+        for k in (from > 0 ? [0] : []) + Array(from...last) {
+            let (cg, cp) = contextChanges(list[k], m, until: k == last ? at : .max)
+            if let cg { g = cg }
+            if let cp { p = cp }
         }
         return (g, p)
     }
@@ -1216,6 +1688,19 @@ final class AheadJob: @unchecked Sendable {
     var taskEndFills: [(parent: UInt64, name: UInt64)] = []
     /// Whether the run got to the end of the generation.
     var ok = false
+    /// A run on the generation's tail only: where it starts (see `V2Reader.planSplit`). A run
+    /// on its first part: where it stops (`.max`: at the end), and the tail's run.
+    var from: Int64?
+    /// Set by the stream, possibly while the run is going (`V2Reader.splitWaited`).
+    let stopAt = Atomic<Int64>(.max)
+    var until: Int64 {
+        get { stopAt.load(ordering: .relaxed) }
+        set { stopAt.store(newValue, ordering: .relaxed) }
+    }
+    var tail: AheadJob?
+    /// A part's threads' positions (thread, file offset of its next event, in thread order):
+    /// where the first part stopped, where the tail started.
+    var positions: [Int] = []
     /// Whether it was queued behind another run (for tests).
     var queuedBehind = false
     /// Whether the stream's own thread made it, while it waited for the run before.
@@ -1280,6 +1765,15 @@ extension CensusCounter: AheadSink {
     var count: Int { events }
     /// Counts take the same memory however many events: never.
     var full: Bool { false }
+}
+
+/// What an event touches, for a tail run's check of events of the same time (`V2Reader.tieOK`):
+/// a goroutine, proc, thread, task or the GC state, and the thread whose event it was.
+struct TieKey {
+    enum Kind: UInt8 { case goroutine, proc, thread, task, gc }
+    var id: UInt64
+    var m: Int64
+    var kind: Kind
 }
 
 /// The second core: a thread that runs the queued runs one after the other, in the order the
