@@ -49,7 +49,7 @@ func summaryText(_ s: TraceSummary) -> String {
 
 /// A streamed summary (`what`) equals the loaded one (`loaded`, nil where loading failed) but
 /// for the resident bytes, or fails where loading fails.
-func checkStreamed(_ what: String, _ loaded: TraceSummary?, _ stream: () throws(TraceError) -> TraceSummary) {
+func checkStreamed(_ what: String, _ loaded: TraceSummary?, _ stream: () throws -> TraceSummary) {
     do {
         let s = try stream()
         if var l = loaded {
@@ -60,8 +60,9 @@ func checkStreamed(_ what: String, _ loaded: TraceSummary?, _ stream: () throws(
             check(false, "\(what) of a trace that does not load")
         }
     } catch {
-        checkError(error)
-        check(loaded == nil, "\(what) failed where loading did not: \(error)")
+        guard let e = error as? TraceError else { return check(false, "\(what) threw \(error)") }
+        checkError(e)
+        check(loaded == nil, "\(what) failed where loading did not: \(e)")
     }
 }
 

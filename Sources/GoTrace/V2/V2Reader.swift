@@ -167,20 +167,22 @@ struct HeapEntry {
     /// its tail (see `planSplit`) if that was adopted too.
     private var censusRun: CensusCounter?
     private var censusTail: CensusCounter?
-    /// The run on the tail of the generation this thread orders itself, from `cutAt` (see
-    /// `planSerialSplit`); `.max` when there is none.
+    /// The run on the tail of the generation this thread orders itself, and where that tail
+    /// starts (`.max` when there is none; see `planSerialSplit`).
     private var serialTail: AheadJob?
     private var cutAt = Int64.max
     /// The first part of the current generation, whose tail the stream orders itself from the
     /// cut once it has handed out the generation's Sync (`takeOver`).
     private var tailTakeover: AheadJob?
-    /// Runs on a generation's tail (`planSplit`) made, adopted, and whose generation the stream
-    /// then ordered on from the split itself (for tests).
+    /// Runs on a generation's tail made, adopted, ordered by the stream itself from the cut
+    /// after all, and dropped with their first part or unused (tests; see "Sharing a generation
+    /// between the cores" below).
     private(set) var aheadTails = 0
     private(set) var aheadTailsAdopted = 0
     private(set) var aheadTailsOrderedHere = 0
     private(set) var aheadTailsDropped = 0
-    /// Tests: cut every run the stream takes back, makes or waits for, whatever the balance.
+    /// Tests: cut every generation the stream orders itself and every run it takes back, makes
+    /// or waits for, whatever the balance.
     var aheadSplitAlways = false
     /// Tests: wait for every tail the second core has queued rather than take it back.
     var aheadTailWait = false
