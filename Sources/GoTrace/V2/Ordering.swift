@@ -723,7 +723,7 @@ final class Ordering {
         return speculative ? gFault(g, guess) : nil
     }
 
-    @inline(never) fileprivate func gFault(_ g: Int64, _ guess: UInt8?) -> Int? {
+    @inline(never) private func gFault(_ g: Int64, _ guess: UInt8?) -> Int? {
         if !gSeen.insert(g) { return nil }
         assumedG.append((g, guess))
         guard let guess else { return nil }
@@ -746,7 +746,7 @@ final class Ordering {
         return true
     }
 
-    @inline(never) fileprivate func pFault(_ p: Int64, _ guess: PState) -> Int? {
+    @inline(never) private func pFault(_ p: Int64, _ guess: PState) -> Int? {
         if pSeen.find(p) != nil { return nil }
         pSeen.set(p, true)
         assumedP.append((p, guess))
